@@ -1,0 +1,85 @@
+// Responsible for exact money: the project's one Decimal constructor and a decimal that keeps its scale.
+import { Decimal as DecimalJs } from "decimal.js";
+
+/**
+ * decimal.js configured for money: enough precision that no sum of provider amounts is ever
+ * rounded, and plain notation at every magnitude (never "1e-8").
+ */
+export const Decimal = DecimalJs.clone({
+  precision: 200,
+  rounding: DecimalJs.ROUND_HALF_EVEN,
+  toExpNeg: -9e15,
+  toExpPos: 9e15,
+});
+export type Decimal = DecimalJs;
+
+const PLAIN_DECIMAL = /^-?\d+(?:\.\d+)?$/;
+
+/** True when `text` is a decimal written in plain notation: digits, an optional sign and point. */
+export function isPlainDecimal(text: string): boolean {
+  return PLAIN_DECIMAL.test(text);
+}
+
+/**
+ * An exact decimal together with the number of decimals it is written with, so that "500.00"
+ * and "100.0" leave the service as they arrived (decimal.js alone would print "500" and "100").
+ */
+export class ScaledDecimal {
+  private constructor(
+    readonly value: Decimal,
+    readonly scale: number,
+  ) {}
+
+  /** Parses plain notation ("31.1683", "-0.50"); anything else throws a RangeError. */
+  static parse(text: string): ScaledDecimal {
+    if (!isPlainDecimal(text)) throw new RangeError(`not a decimal in plain notation: ${JSON.stringify(text)}`);
+    const point = text.indexOf(".");
+    return ScaledDecimal.of(new Decimal(text), point < 0 ? 0 : text.length - point - 1);
+  }
+
+  /** An integer count of minor units (kopecks, cents) as a decimal with `scale` decimals. */
+  static fromMinorUnits(units: string | bigint, scale: number): ScaledDecimal {
+    const text = typeof units === "bigint" ? units.toString() : units;
+    if (!/^-?\d+$/.test(text)) throw new RangeError(`not an integer count of minor units: ${JSON.stringify(text)}`);
+    return ScaledDecimal.of(new Decimal(text).dividedBy(new Decimal(10).pow(scale)), scale);
+  }
+
+  static of(value: Decimal, scale = value.decimalPlaces()): ScaledDecimal {
+    // Negative zero is zero: a balance of "-0.00" means nothing a reader should see.
+    const normalised = value.isZero() ? new Decimal(0) : value;
+    return new ScaledDecimal(normalised, Math.max(scale, normalised.decimalPlaces()));
+  }
+
+  static zero(scale = 0): ScaledDecimal {
+    return ScaledDecimal.of(new Decimal(0), scale);
+  }
+
+  plus(other: ScaledDecimal): ScaledDecimal {
+    return ScaledDecimal.of(this.value.plus(other.value), Math.max(this.scale, other.scale));
+  }
+
+  minus(other: ScaledDecimal): ScaledDecimal {
+    return ScaledDecimal.of(this.value.minus(other.value), Math.max(this.scale, other.scale));
+  }
+
+  compare(other: ScaledDecimal): number {
+    return this.value.comparedTo(other.value);
+  }
+
+  isNegative(): boolean {
+    return this.value.isNegative() && !this.value.isZero();
+  }
+
+  isPositive(): boolean {
+    return this.value.isPositive() && !this.value.isZero();
+  }
+
+  /** Plain notation with exactly `scale` decimals. */
+  toString(): string {
+    return this.value.toFixed(this.scale);
+  }
+
+  toJSON(): string {
+    return this.toString();
+  }
+}
