@@ -1,0 +1,76 @@
+// Responsible for the one vocabulary of provider failures: stable codes, retry hints, and the error clients throw.
+
+/** Why a provider could not be read. Stable: clients of the API switch on these. */
+export enum FailureCode {
+  /** The provider did not answer within its timeout. */
+  TIMEOUT = "TIMEOUT",
+  /** No connection could be made (refused, reset, DNS). */
+  UNREACHABLE = "UNREACHABLE",
+  /** The provider answered with a server error (HTTP 5xx). */
+  UPSTREAM_ERROR = "UPSTREAM_ERROR",
+  /** The provider's answer could not be read: not JSON, or not the documented shape. */
+  BAD_RESPONSE = "BAD_RESPONSE",
+  /** The provider refused our credentials. */
+  AUTH_FAILED = "AUTH_FAILED",
+  /** The provider answered with a documented business error. */
+  REJECTED = "REJECTED",
+}
+
+const RETRYABLE: Record<FailureCode, boolean> = {
+  [FailureCode.TIMEOUT]: true,
+  [FailureCode.UNREACHABLE]: true,
+  [FailureCode.UPSTREAM_ERROR]: true,
+  [FailureCode.BAD_RESPONSE]: false,
+  [FailureCode.AUTH_FAILED]: false,
+  [FailureCode.REJECTED]: false,
+};
+
+export function isRetryable(code: FailureCode): boolean {
+  return RETRYABLE[code];
+}
+
+/** Thrown by provider clients; turned into a `ProviderFailure` value before it reaches GraphQL. */
+export class ProviderError extends Error {
+  override readonly name = "ProviderError";
+  constructor(
+    readonly code: FailureCode,
+    message: string,
+    /** The provider's own error code, when it gave one. */
+    readonly providerCode?: string,
+    options?: { cause?: unknown },
+    /** False when the request certainly never reached the provider (so nothing it asked for happened). */
+    readonly requestSent = true,
+  ) {
+    super(message, options);
+  }
+
+  get retryable(): boolean {
+    return isRetryable(this.code);
+  }
+}
+
+/** A provider that could not be read in this request, as the schema shows it. */
+export interface ProviderFailure {
+  providerId: string;
+  /** The currency that was asked for, or null when every currency was. */
+  currency: string | null;
+  code: FailureCode;
+  retryable: boolean;
+  message: string;
+}
+
+export function toProviderFailure(providerId: string, currency: string | null, error: unknown): ProviderFailure {
+  const providerError =
+    error instanceof ProviderError
+      ? error
+      : new ProviderError(FailureCode.BAD_RESPONSE, "the provider's answer could not be handled", undefined, {
+          cause: error,
+        });
+  return {
+    providerId,
+    currency,
+    code: providerError.code,
+    retryable: providerError.retryable,
+    message: providerError.message,
+  };
+}

@@ -1,0 +1,66 @@
+// Responsible for the contract every provider client fulfils, whatever its protocol.
+import type { ScaledDecimal } from "../money/decimal.js";
+import type { ProviderFailure } from "./failure.js";
+
+/** What the schema shows of a provider; from configuration, never from a provider call. */
+export interface ProviderInfo {
+  id: string;
+  name: string;
+  protocol: string;
+  canRefund: boolean;
+}
+
+/** One balance question: a wallet's money in one currency, or in every currency (`null`). */
+export interface BalanceQuery {
+  walletId: string;
+  currency: string | null;
+}
+
+/** One account's holding in one currency, normalised (total = available + locked). */
+export interface AccountBalance {
+  providerId: string;
+  /** Which account at the provider holds it. */
+  account: string;
+  currency: string;
+  amount: ScaledDecimal;
+  available: ScaledDecimal;
+  locked: ScaledDecimal;
+}
+
+/** The answer to one `BalanceQuery`: what could be read, and what could not. */
+export interface BalanceResult {
+  balances: AccountBalance[];
+  failures: ProviderFailure[];
+}
+
+export interface RefundRequest {
+  walletId: string;
+  currency: string;
+  amount: ScaledDecimal;
+  /** Sent to the provider as its request id: a repeat is applied once. */
+  idempotencyKey: string;
+}
+
+/** How a refund ended at the provider. */
+export type RefundOutcome =
+  | { status: "SUCCEEDED"; account: string; balanceAfter: ScaledDecimal }
+  | { status: "REJECTED"; reason: RefundRejection; message: string; providerCode?: string }
+  /** Never reached the provider: nothing moved. */
+  | { status: "NOT_SENT"; failure: ProviderFailure }
+  /** Sent, but no readable answer came back: the money may or may not have moved. */
+  | { status: "UNKNOWN"; failure: ProviderFailure };
+
+export type RefundRejection = "INSUFFICIENT_FUNDS" | "WALLET_NOT_FOUND" | "INVALID_PARAMETER" | "PROVIDER_REFUSED";
+
+/**
+ * A provider client. Lives for the process: it owns the connection pool to its provider.
+ * `loadBalances` is called with one DataLoader batch and answers in the same order; it never
+ * rejects: failures are part of the answer.
+ */
+export interface WalletProvider {
+  readonly info: ProviderInfo;
+  loadBalances(queries: readonly BalanceQuery[]): Promise<BalanceResult[]>;
+  /** Present only where `info.canRefund`. */
+  refund?(request: RefundRequest): Promise<RefundOutcome>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,29 @@
+// Responsible for the process's provider clients: built once from configuration, looked up by id, closed together.
+import type { ProviderInfo, WalletProvider } from "./provider.js";
+
+/** Lives for the process. Keeps the configured order, which is the order balances are shown in. */
+export class ProviderRegistry {
+  private readonly byId: Map<string, WalletProvider>;
+
+  constructor(readonly all: readonly WalletProvider[]) {
+    this.byId = new Map();
+    for (const provider of all) {
+      if (this.byId.has(provider.info.id)) throw new Error(`two providers share the id "${provider.info.id}"`);
+      this.byId.set(provider.info.id, provider);
+    }
+  }
+
+  get(id: string): WalletProvider | undefined {
+    return this.byId.get(id);
+  }
+
+  info(id: string): ProviderInfo {
+    const provider = this.byId.get(id);
+    if (!provider) throw new Error(`unknown provider "${id}"`);
+    return provider.info;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.all.map((provider) => provider.close()));
+  }
+}
