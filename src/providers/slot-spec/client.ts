@@ -1,0 +1,330 @@
+// Responsible for reading balances from, and refunding at, one SLOT_SPEC partner account (Kyren, Lucky Monaco) over HTTP.
+import { createHash, randomUUID } from "node:crypto";
+import type { z } from "zod";
+import { ScaledDecimal } from "../../money/decimal.js";
+import { FailureCode, ProviderError, toProviderFailure, type ProviderFailure } from "../failure.js";
+import { ProviderHttp } from "../http.js";
+import type {
+  AccountBalance,
+  BalanceQuery,
+  BalanceResult,
+  ProviderInfo,
+  RefundOutcome,
+  RefundRejection,
+  RefundRequest,
+  WalletProvider,
+} from "../provider.js";
+import {
+  AUTH_FAILURE_CODES,
+  AUTH_FAILURE_HTTP_STATUSES,
+  ID_MAX_LENGTH,
+  SLOT_SPEC_PATHS,
+  SlotSpecFailureCode,
+  UUID_FORM,
+  isPossibleCurrency,
+  isPossibleWalletId,
+  type SlotSpecPath,
+} from "./codes.js";
+import type { SlotSpecProviderConfig } from "./config.js";
+import {
+  balanceAnswer,
+  infoAnswer,
+  refundAnswer,
+  type BalanceRequest,
+  type FailedAnswer,
+  type InfoRequest,
+  type RefundAnswer,
+  type RefundRequestBody,
+} from "./wire.js";
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** What one upstream read found: an amount, or `null` when the provider says there is no wallet. */
+type Read<T> = Promise<Settled<T | null>>;
+
+/** Lives for the process: owns the connection pool to its partner's endpoint. */
+export class SlotSpecClient implements WalletProvider {
+  readonly info: ProviderInfo;
+  /** Present only where the configuration allows refunds, as `WalletProvider` asks. */
+  readonly refund?: (request: RefundRequest) => Promise<RefundOutcome>;
+  private readonly http: ProviderHttp;
+
+  constructor(private readonly config: SlotSpecProviderConfig) {
+    this.info = { id: config.id, name: config.name, protocol: "slot-spec", canRefund: config.canRefund };
+    this.http = new ProviderHttp({
+      baseUrl: config.baseUrl,
+      maxConnections: config.maxConnections,
+      timeoutMs: config.timeoutMs,
+    });
+    if (config.canRefund) this.refund = (request) => this.refundOnce(request);
+  }
+
+  async loadBalances(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
+    try {
+      return this.config.userInfo ? await this.loadByInfo(queries) : await this.loadByBalance(queries);
+    } catch (error) {
+      // Only a bug lands here; the contract is that a batch never rejects, so every query carries it.
+      return queries.map((query) => ({
+        balances: [],
+        failures: [toProviderFailure(this.info.id, query.currency, error)],
+      }));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  /** One /user/balance call per distinct (wallet, currency) pair of the whole batch, all at once. */
+  private async loadByBalance(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
+    const reads = new Map<string, Read<ScaledDecimal>>();
+    const plans = queries.map((query) => {
+      if (!isPossibleWalletId(query.walletId)) return [];
+      const currencies = query.currency === null ? this.config.currencies : [query.currency];
+      return [...new Set(currencies)].filter(isPossibleCurrency).map((currency) => {
+        const key = JSON.stringify([query.walletId, currency]);
+        let read = reads.get(key);
+        if (!read) {
+          read = settle(this.readBalance(query.walletId, currency));
+          reads.set(key, read);
+        }
+        return { currency, read };
+      });
+    });
+
+    return Promise.all(
+      plans.map(async (plan, index) => {
+        const query = queries[index]!;
+        const balances: AccountBalance[] = [];
+        const errors: { currency: string; error: unknown }[] = [];
+        for (const { currency, read } of plan) {
+          const settled = await read;
+          if (!settled.ok) errors.push({ currency, error: settled.error });
+          else if (settled.value !== null) balances.push(this.balance(query.walletId, currency, settled.value));
+        }
+        return { balances, failures: this.failuresOf(query, errors) };
+      }),
+    );
+  }
+
+  /** One /user/info call per distinct wallet of the whole batch; it answers every currency of that wallet. */
+  private async loadByInfo(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
+    const reads = new Map<string, Read<Record<string, ScaledDecimal>>>();
+    const plans = queries.map((query) => {
+      if (!isPossibleWalletId(query.walletId)) return undefined;
+      if (query.currency !== null && !isPossibleCurrency(query.currency)) return undefined;
+      let read = reads.get(query.walletId);
+      if (!read) {
+        read = settle(this.readWallet(query.walletId));
+        reads.set(query.walletId, read);
+      }
+      return read;
+    });
+
+    return Promise.all(
+      plans.map(async (read, index) => {
+        const query = queries[index]!;
+        if (!read) return { balances: [], failures: [] };
+        const settled = await read;
+        if (!settled.ok) {
+          return { balances: [], failures: [toProviderFailure(this.info.id, query.currency, settled.error)] };
+        }
+        const wallet = settled.value ?? {};
+        const entries = Object.entries(wallet).filter(([currency]) => query.currency === null || currency === query.currency);
+        return { balances: entries.map(([currency, amount]) => this.balance(query.walletId, currency, amount)), failures: [] };
+      }),
+    );
+  }
+
+  private async readBalance(walletId: string, currency: string): Promise<ScaledDecimal | null> {
+    const body: BalanceRequest = { id: walletId, currency, uuid: randomUUID() };
+    const answer = await this.call(SLOT_SPEC_PATHS.balance, body, balanceAnswer);
+    if (answer.status === "OK") return answer.balance;
+    // "Have no Wallet" is the provider's way of saying this user holds nothing in that currency.
+    if (answer.code === SlotSpecFailureCode.HAVE_NO_WALLET) return null;
+    throw rejected(answer);
+  }
+
+  private async readWallet(walletId: string): Promise<Record<string, ScaledDecimal> | null> {
+    const body: InfoRequest = { id: walletId, uuid: randomUUID() };
+    const answer = await this.call(SLOT_SPEC_PATHS.info, body, infoAnswer);
+    if (answer.status === "OK") return answer.wallet;
+    if (answer.code === SlotSpecFailureCode.HAVE_NO_WALLET) return null;
+    throw rejected(answer);
+  }
+
+  private async refundOnce(request: RefundRequest): Promise<RefundOutcome> {
+    if (!isPossibleWalletId(request.walletId) || !isPossibleCurrency(request.currency)) {
+      return {
+        status: "REJECTED",
+        reason: "WALLET_NOT_FOUND",
+        message: `no SLOT_SPEC wallet can exist for this id and currency (ids have 1 to ${ID_MAX_LENGTH} characters, currencies 3 or 4)`,
+      };
+    }
+    if (!request.amount.isPositive()) {
+      return { status: "REJECTED", reason: "INVALID_PARAMETER", message: "a refund amount must be positive" };
+    }
+    const body: RefundRequestBody = {
+      id: request.walletId,
+      currency: request.currency,
+      amount: request.amount.toString(),
+      uuid: requestUuidFor(request.idempotencyKey),
+    };
+
+    let answer: RefundAnswer;
+    try {
+      answer = await this.call(SLOT_SPEC_PATHS.refund, body, refundAnswer);
+    } catch (error) {
+      return this.unsettled(request, error);
+    }
+
+    if (answer.status === "Failed") {
+      return {
+        status: "REJECTED",
+        reason: REJECTIONS[answer.code] ?? "PROVIDER_REFUSED",
+        message: reasonText(answer),
+        providerCode: String(answer.code),
+      };
+    }
+    // An OK about another currency or amount is not proof that ours happened.
+    if (answer.currency !== request.currency || answer.amount.compare(request.amount) !== 0) {
+      return this.unsettled(
+        request,
+        new ProviderError(FailureCode.BAD_RESPONSE, "the refund answer names another currency or amount than was sent"),
+      );
+    }
+    return { status: "SUCCEEDED", account: request.walletId, balanceAfter: answer.balance };
+  }
+
+  private unsettled(request: RefundRequest, error: unknown): RefundOutcome {
+    const failure: ProviderFailure = toProviderFailure(this.info.id, request.currency, error);
+    // Refused credentials or a connection never made: the provider cannot have moved anything.
+    const notSent = error instanceof ProviderError && (!error.requestSent || error.code === FailureCode.AUTH_FAILED);
+    return notSent ? { status: "NOT_SENT", failure } : { status: "UNKNOWN", failure };
+  }
+
+  /** One POST; answers that are not the documented envelope, or not about our request, are ProviderErrors. */
+  private async call<T extends { status: "OK"; uuid: string } | FailedAnswer>(
+    path: SlotSpecPath,
+    body: { uuid: string },
+    schema: z.ZodType<T>,
+  ): Promise<T> {
+    const answer = await this.http.send({
+      method: "POST",
+      path,
+      query: { partner_id: this.config.partnerId, token: this.config.token },
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (AUTH_FAILURE_HTTP_STATUSES.has(answer.status)) {
+      throw new ProviderError(FailureCode.AUTH_FAILED, `the provider refused our partner id or token (HTTP ${answer.status})`);
+    }
+    if (answer.status >= 500) {
+      throw new ProviderError(FailureCode.UPSTREAM_ERROR, `the provider answered HTTP ${answer.status}`);
+    }
+    if (answer.status !== 200) {
+      throw new ProviderError(FailureCode.BAD_RESPONSE, `the provider answered HTTP ${answer.status}`);
+    }
+
+    let json: unknown;
+    try {
+      // Amounts are JSON strings in this protocol; a JSON number where an amount belongs fails the schema below
+      // and is never used as money.
+      json = JSON.parse(answer.body);
+    } catch (error) {
+      throw new ProviderError(FailureCode.BAD_RESPONSE, "the answer is not JSON", undefined, { cause: error });
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+      throw new ProviderError(
+        FailureCode.BAD_RESPONSE,
+        `the answer is not the documented shape${where}: ${issue?.message ?? "invalid"}`,
+      );
+    }
+    const data = parsed.data;
+    // A mixed-up answer (another request's, a proxy's cache) must not be read as ours.
+    if (data.uuid !== undefined && data.uuid !== body.uuid) {
+      throw new ProviderError(FailureCode.BAD_RESPONSE, "the answer carries another request's uuid");
+    }
+    if (data.status === "Failed" && AUTH_FAILURE_CODES.has(data.code)) {
+      throw new ProviderError(FailureCode.AUTH_FAILED, `the provider refused our partner id or token: ${reasonText(data)}`, String(data.code));
+    }
+    return data;
+  }
+
+  private balance(walletId: string, currency: string, amount: ScaledDecimal): AccountBalance {
+    return {
+      providerId: this.info.id,
+      account: walletId,
+      currency,
+      amount,
+      available: amount,
+      // This API has no notion of a hold.
+      locked: ScaledDecimal.zero(amount.scale),
+    };
+  }
+
+  /**
+   * A query for one currency has at most one failure. A query for every currency may have one per
+   * currency: those with the same cause become one failure naming its currencies.
+   */
+  private failuresOf(query: BalanceQuery, errors: readonly { currency: string; error: unknown }[]): ProviderFailure[] {
+    if (query.currency !== null) return errors.map(({ error }) => toProviderFailure(this.info.id, query.currency, error));
+    const byCause = new Map<string, { failure: ProviderFailure; currencies: string[] }>();
+    for (const { currency, error } of errors) {
+      const failure = toProviderFailure(this.info.id, null, error);
+      const key = `${failure.code}\u0000${failure.message}`;
+      const group = byCause.get(key);
+      if (group) group.currencies.push(currency);
+      else byCause.set(key, { failure, currencies: [currency] });
+    }
+    return [...byCause.values()].map(({ failure, currencies }) => ({
+      ...failure,
+      message: `${currencies.join(", ")}: ${failure.message}`,
+    }));
+  }
+}
+
+const REJECTIONS: Readonly<Record<number, RefundRejection>> = {
+  [SlotSpecFailureCode.NOT_ENOUGH_BALANCE]: "INSUFFICIENT_FUNDS",
+  [SlotSpecFailureCode.HAVE_NO_WALLET]: "WALLET_NOT_FOUND",
+  [SlotSpecFailureCode.INVALID_PARAMETER]: "INVALID_PARAMETER",
+};
+
+function rejected(answer: FailedAnswer): ProviderError {
+  return new ProviderError(
+    FailureCode.REJECTED,
+    `the provider refused the request: ${reasonText(answer)}`,
+    String(answer.code),
+  );
+}
+
+function reasonText(answer: FailedAnswer): string {
+  return answer.reason === undefined ? `code ${answer.code}` : `${answer.reason} (code ${answer.code})`;
+}
+
+async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  try {
+    return { ok: true, value: await promise };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+// Fixed namespace for keys that are not uuids; changing it would make old keys new requests.
+const IDEMPOTENCY_NAMESPACE = Buffer.from("b7cad7cdbabe482dbdca7432bfd9149b", "hex");
+
+/**
+ * The provider takes only a uuid as request id. A key that is one is sent as it is; any other key
+ * becomes a name-based uuid (RFC 9562 version 5), so the same key is always the same request.
+ */
+export function requestUuidFor(idempotencyKey: string): string {
+  if (UUID_FORM.test(idempotencyKey)) return idempotencyKey;
+  const hash = createHash("sha1").update(IDEMPOTENCY_NAMESPACE).update(idempotencyKey, "utf8").digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}

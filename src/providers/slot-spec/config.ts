@@ -1,0 +1,34 @@
+// Responsible for the configuration of one SLOT_SPEC partner account (Kyren, Lucky Monaco): validated at start, secrets resolved.
+import { z } from "zod";
+import { currencyCode, providerCommon } from "../../config/provider-common.js";
+import { secretReference } from "../../config/secret.js";
+import { CURRENCY_MAX_LENGTH } from "./codes.js";
+
+export const slotSpecProviderConfig = z.strictObject({
+  protocol: z.literal("slot-spec"),
+  ...providerCommon,
+  // The partner's URL is given privately ("for security reasons, we will notify you individually").
+  baseUrl: z
+    .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
+    // A query or fragment would be dropped silently when paths are appended: refuse it at start instead.
+    // zod runs this even when the URL check above failed, so an unparsable text must not throw here.
+    .refine((text) => {
+      if (!URL.canParse(text)) return true;
+      const url = new URL(text);
+      return url.search === "" && url.hash === "";
+    }, "must not carry a query string or fragment"),
+  partnerId: z.string().min(1),
+  token: secretReference,
+  /** What a query for "every currency" asks about, one call each, unless `userInfo` is on. */
+  currencies: z
+    .array(
+      // A longer code cannot be sent in the protocol's currency field: better refused at start than never found.
+      currencyCode.max(CURRENCY_MAX_LENGTH, `must be at most ${CURRENCY_MAX_LENGTH} characters (SLOT_SPEC currency field)`),
+    )
+    .min(1),
+  /** The partner offers /user/info: one call answers every currency of a user. */
+  userInfo: z.boolean().default(false),
+  canRefund: z.boolean().default(false),
+});
+
+export type SlotSpecProviderConfig = z.output<typeof slotSpecProviderConfig>;

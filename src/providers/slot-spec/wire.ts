@@ -1,0 +1,92 @@
+// Responsible for the SLOT_SPEC wire format: request bodies and answers as zod schemas, amounts as exact decimals.
+import { z } from "zod";
+import { ScaledDecimal, isPlainDecimal } from "../../money/decimal.js";
+import { CURRENCY_FORM, ID_MAX_LENGTH, ID_MIN_LENGTH, UUID_FORM, UUID_LENGTH } from "./codes.js";
+
+/* ------------------------------------------------------------------------------------------------
+ * Request bodies (the simulator validates with these too, so both sides share the documented limits)
+ * ---------------------------------------------------------------------------------------------- */
+
+const userId = z.string().min(ID_MIN_LENGTH).max(ID_MAX_LENGTH);
+const currency = z.string().regex(CURRENCY_FORM);
+const requestUuid = z.string().length(UUID_LENGTH).regex(UUID_FORM);
+
+/** Decimal text in plain notation, kept as text: what is sent is exactly what the caller wrote. */
+const positiveAmountText = z
+  .string()
+  // One check, not two: zod runs every refinement even after one failed, and parse throws on non-decimals.
+  .refine((text) => isPlainDecimal(text) && ScaledDecimal.parse(text).isPositive(), "must be a positive decimal in plain notation");
+
+export const balanceRequest = z.object({ id: userId, currency, uuid: requestUuid });
+export type BalanceRequest = z.infer<typeof balanceRequest>;
+
+export const infoRequest = z.object({ id: userId, uuid: requestUuid });
+export type InfoRequest = z.infer<typeof infoRequest>;
+
+export const refundRequest = z.object({ id: userId, currency, amount: positiveAmountText, uuid: requestUuid });
+export type RefundRequestBody = z.infer<typeof refundRequest>;
+
+/* ------------------------------------------------------------------------------------------------
+ * Answers
+ * ---------------------------------------------------------------------------------------------- */
+
+/** An amount as the provider wrote it, scale kept ("100.0" stays "100.0"). A JSON number is refused: it may already have lost digits. */
+export const amountText = z
+  .string()
+  .refine(isPlainDecimal, "must be a decimal in plain notation")
+  .transform((text) => ScaledDecimal.parse(text));
+
+/** A balance: a negative one is not something this API can hold, so the answer is not trusted. */
+export const balanceText = amountText.refine((amount) => !amount.isNegative(), "a balance cannot be negative");
+
+const ok = z.object({ status: z.literal("OK"), uuid: z.string() });
+
+export const failedAnswer = z.object({
+  status: z.literal("Failed"),
+  // See FAILED_ANSWER_MAY_OMIT_UUID in codes.ts.
+  uuid: z.string().optional(),
+  code: z.number().int(),
+  // The page types it as a number, every example carries a string: take either, it is only shown.
+  reason: z.union([z.string(), z.number()]).optional(),
+});
+export type FailedAnswer = z.output<typeof failedAnswer>;
+
+export const balanceAnswer = z.discriminatedUnion("status", [ok.extend({ balance: balanceText }), failedAnswer]);
+export type BalanceAnswer = z.output<typeof balanceAnswer>;
+
+export const infoAnswer = z.discriminatedUnion("status", [
+  ok.extend({ wallet: z.record(z.string().min(1), balanceText) }),
+  failedAnswer,
+]);
+export type InfoAnswer = z.output<typeof infoAnswer>;
+
+export const refundAnswer = z.discriminatedUnion("status", [
+  ok.extend({ currency: z.string(), amount: amountText, balance: balanceText }),
+  failedAnswer,
+]);
+export type RefundAnswer = z.output<typeof refundAnswer>;
+
+/** The documented OK answers, as the simulator writes them (amounts as decimal text). */
+export interface BalanceOkBody {
+  status: "OK";
+  uuid: string;
+  balance: string;
+}
+export interface InfoOkBody {
+  status: "OK";
+  uuid: string;
+  wallet: Record<string, string>;
+}
+export interface RefundOkBody {
+  status: "OK";
+  uuid: string;
+  currency: string;
+  amount: string;
+  balance: string;
+}
+export interface FailedBody {
+  status: "Failed";
+  uuid?: string;
+  code: number;
+  reason: string;
+}
