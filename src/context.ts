@@ -1,0 +1,20 @@
+// Responsible for what one request owns (its balance loader) and what it borrows from the process (services).
+import type { ProviderRegistry } from "./providers/registry.js";
+import type { RefundService } from "./refunds/refund-service.js";
+import { createBalanceLoader, type BalanceLoader } from "./wallet/balance-loader.js";
+
+/** Per process: built once at start, closed at stop. */
+export interface Services {
+  providers: ProviderRegistry;
+  refunds: RefundService;
+}
+
+/** Per request: nothing here outlives the operation it was made for. */
+export interface RequestContext {
+  services: Services;
+  balances: BalanceLoader;
+}
+
+export function createRequestContext(services: Services): RequestContext {
+  return { services, balances: createBalanceLoader(services.providers) };
+}

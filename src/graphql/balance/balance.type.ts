@@ -1,0 +1,26 @@
+// Responsible for the Balance type: one account's money in one currency at one provider.
+import { Field, ObjectType } from "type-graphql";
+import type { ScaledDecimal } from "../../money/decimal.js";
+import { DecimalScalar } from "../scalars/decimal.js";
+import { Provider } from "../provider/provider.type.js";
+
+@ObjectType({ description: "Money one account holds in one currency at one provider. amount = available + locked." })
+export class Balance {
+  @Field(() => Provider)
+  provider!: Provider;
+
+  @Field(() => String, { description: "Which account at the provider holds it." })
+  account!: string;
+
+  @Field(() => String, { description: "ISO 4217 code for fiat; the provider's ticker for crypto." })
+  currency!: string;
+
+  @Field(() => DecimalScalar, { description: "The whole holding." })
+  amount!: ScaledDecimal;
+
+  @Field(() => DecimalScalar, { description: "The part that can be spent or refunded now." })
+  available!: ScaledDecimal;
+
+  @Field(() => DecimalScalar, { description: "The part on hold." })
+  locked!: ScaledDecimal;
+}

@@ -1,0 +1,23 @@
+// Responsible for refusing malformed arguments of read fields with a BAD_USER_INPUT error, before any provider is asked.
+import { GraphQLError } from "graphql";
+import { isCurrencyCode, isWalletId, MAX_WALLET_ID_LENGTH } from "../wallet/identifiers.js";
+
+function badInput(message: string, argument: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", argument } });
+}
+
+export function requireCurrency(currency: string, argument = "currency"): string {
+  if (!isCurrencyCode(currency)) {
+    throw badInput(`"${currency.slice(0, 16)}" is not a currency code: use 3 to 5 uppercase letters or digits, such as USD`, argument);
+  }
+  return currency;
+}
+
+export function optionalCurrency(currency: string | null | undefined): string | null {
+  return currency == null ? null : requireCurrency(currency);
+}
+
+export function requireWalletId(id: string, argument = "id"): string {
+  if (!isWalletId(id)) throw badInput(`a wallet id has 1 to ${MAX_WALLET_ID_LENGTH} printable characters`, argument);
+  return id;
+}

@@ -1,0 +1,25 @@
+// Responsible for assembling the subgraph schema: every resolver, the Decimal scalar and the entities' reference resolvers.
+import type { GraphQLSchema } from "graphql";
+import { buildFederatedSchema } from "./build-subgraph-schema.js";
+import { ProviderResolver } from "./provider/provider.resolver.js";
+import { RefundResolver } from "./refund/refund.resolver.js";
+import { resolveUserReference } from "./user/user.reference.js";
+import { UserResolver } from "./user/user.resolver.js";
+import { User } from "./user/user.type.js";
+import { resolveWalletReference } from "./wallet/wallet.reference.js";
+import { WalletResolver } from "./wallet/wallet.resolver.js";
+
+export function buildWalletSchema(): Promise<GraphQLSchema> {
+  return buildFederatedSchema(
+    {
+      resolvers: [WalletResolver, UserResolver, ProviderResolver, RefundResolver],
+      // No field of this subgraph returns a User: it exists here only as an entity the router extends.
+      orphanedTypes: [User],
+      validate: false,
+    },
+    {
+      Wallet: { __resolveReference: resolveWalletReference },
+      User: { __resolveReference: resolveUserReference },
+    },
+  );
+}

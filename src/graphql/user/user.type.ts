@@ -1,0 +1,9 @@
+// Responsible for the User entity as this subgraph sees it: only its key, so that the users subgraph's User gains a wallet.
+import { Directive, Field, ID, ObjectType } from "type-graphql";
+
+@Directive('@key(fields: "id")')
+@ObjectType({ description: "A user, owned by the users subgraph; this subgraph adds its wallet." })
+export class User {
+  @Field(() => ID)
+  id!: string;
+}

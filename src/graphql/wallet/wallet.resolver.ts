@@ -1,0 +1,60 @@
+// Responsible for Query.wallet and the Wallet fields that read providers: balances, failures, total.
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
+import type { RequestContext } from "../../context.js";
+import type { ScaledDecimal } from "../../money/decimal.js";
+import { readWallet, totalOf } from "../../wallet/wallet-reader.js";
+import { Balance } from "../balance/balance.type.js";
+import { ProviderFailure } from "../balance/provider-failure.type.js";
+import { optionalCurrency, requireCurrency, requireWalletId } from "../input-errors.js";
+import { DecimalScalar } from "../scalars/decimal.js";
+import { Wallet } from "./wallet.type.js";
+
+@Resolver(() => Wallet)
+export class WalletResolver {
+  @Query(() => Wallet, { description: "The wallet of the user with this id." })
+  wallet(@Arg("id", () => ID) id: string): Wallet {
+    return { id: requireWalletId(id) };
+  }
+
+  @FieldResolver(() => [Balance], {
+    description: "Every balance the providers hold for this wallet, in one currency or in all.",
+  })
+  balances(
+    @Root() wallet: Wallet,
+    @Ctx() context: RequestContext,
+    @Arg("currency", () => String, { nullable: true }) currency?: string | null,
+  ): Promise<Balance[]> {
+    const { providers } = context.services;
+    return readWallet(providers, context.balances, wallet.id, optionalCurrency(currency)).then((view) =>
+      view.balances.map((balance) => ({ ...balance, provider: providers.info(balance.providerId) })),
+    );
+  }
+
+  @FieldResolver(() => [ProviderFailure], {
+    description: "The providers that could not be read in this request; their balances are missing.",
+  })
+  failures(
+    @Root() wallet: Wallet,
+    @Ctx() context: RequestContext,
+    @Arg("currency", () => String, { nullable: true }) currency?: string | null,
+  ): Promise<ProviderFailure[]> {
+    const { providers } = context.services;
+    return readWallet(providers, context.balances, wallet.id, optionalCurrency(currency)).then((view) =>
+      view.failures.map((failure) => ({ ...failure, provider: providers.info(failure.providerId) })),
+    );
+  }
+
+  @FieldResolver(() => DecimalScalar, {
+    description: "The sum of this currency over the balances that could be read. No conversion between currencies.",
+  })
+  total(
+    @Root() wallet: Wallet,
+    @Ctx() context: RequestContext,
+    @Arg("currency", () => String) currency: string,
+  ): Promise<ScaledDecimal> {
+    const code = requireCurrency(currency);
+    return readWallet(context.services.providers, context.balances, wallet.id, code).then((view) =>
+      totalOf(view.balances, code),
+    );
+  }
+}

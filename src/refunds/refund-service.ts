@@ -1,0 +1,198 @@
+// Responsible for taking money back at a provider exactly once per idempotency key, with every outcome a user error, never a throw.
+import { createHash, randomUUID } from "node:crypto";
+import type { ScaledDecimal } from "../money/decimal.js";
+import type { RefundOutcome } from "../providers/provider.js";
+import type { ProviderRegistry } from "../providers/registry.js";
+import { isCurrencyCode, isWalletId, MAX_WALLET_ID_LENGTH } from "../wallet/identifiers.js";
+import type { RefundLedger, Settlement } from "./refund-ledger.js";
+import {
+  RefundErrorCode,
+  RefundStatus,
+  type RefundParameters,
+  type RefundRecord,
+  type RefundUserError,
+} from "./refund.js";
+
+export interface RefundResult {
+  refund: RefundRecord | null;
+  userErrors: RefundUserError[];
+}
+
+/** The largest refund accepted, in integer digits, and the most decimals; beyond them input is refused. */
+export const MAX_AMOUNT_INTEGER_DIGITS = 18;
+export const MAX_AMOUNT_DECIMALS = 18;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// Which input field each provider-side outcome points at.
+const FIELD_OF: Partial<Record<RefundErrorCode, string[]>> = {
+  [RefundErrorCode.WALLET_NOT_FOUND]: ["input", "walletId"],
+  [RefundErrorCode.INSUFFICIENT_FUNDS]: ["input", "amount"],
+  [RefundErrorCode.IDEMPOTENCY_KEY_REUSED]: ["input", "idempotencyKey"],
+  [RefundErrorCode.REFUND_IN_PROGRESS]: ["input", "idempotencyKey"],
+};
+
+/** Lives for the process. */
+export class RefundService {
+  constructor(
+    private readonly providers: ProviderRegistry,
+    private readonly ledger: RefundLedger,
+  ) {}
+
+  async refund(input: RefundParameters): Promise<RefundResult> {
+    const userErrors = this.validate(input);
+    if (userErrors.length > 0) return { refund: null, userErrors };
+
+    const parameters = { ...input, idempotencyKey: input.idempotencyKey.toLowerCase() };
+    const parametersHash = hashParameters(parameters);
+    const claim = await this.ledger.claim({
+      ...parameters,
+      id: randomUUID(),
+      parametersHash,
+      status: RefundStatus.PENDING,
+      balanceAfter: null,
+      failureCode: null,
+      failureMessage: null,
+      createdAt: new Date(),
+      settledAt: null,
+    });
+
+    if (!claim.claimed) {
+      const existing = claim.refund;
+      if (existing.parametersHash !== parametersHash) {
+        return failure(
+          null,
+          RefundErrorCode.IDEMPOTENCY_KEY_REUSED,
+          "this idempotency key was already used for a refund with other parameters",
+        );
+      }
+      if (existing.status === RefundStatus.PENDING) {
+        return failure(existing, RefundErrorCode.REFUND_IN_PROGRESS, "a refund with this idempotency key is in progress");
+      }
+      // A settled answer is given again without asking the provider; an unsettled one is asked again.
+      if (!mayAttemptAgain(existing)) return answerFor(existing);
+      if (!(await this.ledger.reopen(existing.id, existing.status))) {
+        return failure(existing, RefundErrorCode.REFUND_IN_PROGRESS, "a refund with this idempotency key is in progress");
+      }
+    }
+
+    const outcome = await this.callProvider(parameters);
+    return answerFor(await this.ledger.settle(claim.refund.id, settlementOf(outcome)));
+  }
+
+  private async callProvider(parameters: RefundParameters): Promise<RefundOutcome | { status: "CRASHED"; error: unknown }> {
+    const provider = this.providers.get(parameters.providerId);
+    try {
+      return await provider!.refund!({
+        walletId: parameters.walletId,
+        currency: parameters.currency,
+        amount: parameters.amount,
+        idempotencyKey: parameters.idempotencyKey,
+      });
+    } catch (error) {
+      return { status: "CRASHED", error };
+    }
+  }
+
+  /** Every reason to refuse the input, before anything is written or sent. */
+  private validate(input: RefundParameters): RefundUserError[] {
+    const errors: RefundUserError[] = [];
+    const refuse = (code: RefundErrorCode, field: string, message: string) =>
+      errors.push({ code, field: ["input", field], message });
+
+    if (!isWalletId(input.walletId)) {
+      refuse(RefundErrorCode.INVALID_WALLET_ID, "walletId", `a wallet id has 1 to ${MAX_WALLET_ID_LENGTH} printable characters`);
+    }
+    const provider = this.providers.get(input.providerId);
+    if (!provider) {
+      refuse(RefundErrorCode.PROVIDER_NOT_FOUND, "providerId", `no provider "${input.providerId.slice(0, 40)}" is configured`);
+    } else if (!provider.info.canRefund || !provider.refund) {
+      refuse(RefundErrorCode.PROVIDER_CANNOT_REFUND, "providerId", `${provider.info.name} does not allow refunds`);
+    }
+    if (!isCurrencyCode(input.currency)) {
+      refuse(RefundErrorCode.INVALID_CURRENCY, "currency", "a currency code is 3 to 5 uppercase letters or digits, such as USD");
+    }
+    const amountProblem = problemWithAmount(input.amount);
+    if (amountProblem) refuse(RefundErrorCode.INVALID_AMOUNT, "amount", amountProblem);
+    if (!UUID.test(input.idempotencyKey)) {
+      refuse(
+        RefundErrorCode.INVALID_IDEMPOTENCY_KEY,
+        "idempotencyKey",
+        "the idempotency key must be a UUID (it is sent to the provider as the request's uuid)",
+      );
+    }
+    return errors;
+  }
+}
+
+function problemWithAmount(amount: ScaledDecimal): string | null {
+  if (!amount.isPositive()) return "the amount must be greater than zero";
+  if (amount.value.decimalPlaces() > MAX_AMOUNT_DECIMALS) return `the amount has more than ${MAX_AMOUNT_DECIMALS} decimals`;
+  if (amount.value.truncated().toFixed().length > MAX_AMOUNT_INTEGER_DIGITS) {
+    return `the amount has more than ${MAX_AMOUNT_INTEGER_DIGITS} integer digits`;
+  }
+  return null;
+}
+
+/** The same money written "200" or "200.0" is the same refund. */
+function hashParameters(parameters: RefundParameters): string {
+  const canonical = JSON.stringify([
+    parameters.walletId,
+    parameters.providerId,
+    parameters.currency,
+    parameters.amount.value.toFixed(),
+  ]);
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+function mayAttemptAgain(refund: RefundRecord): boolean {
+  return (
+    refund.status === RefundStatus.UNKNOWN ||
+    (refund.status === RefundStatus.FAILED && refund.failureCode === RefundErrorCode.PROVIDER_UNAVAILABLE)
+  );
+}
+
+function settlementOf(outcome: RefundOutcome | { status: "CRASHED"; error: unknown }): Settlement {
+  switch (outcome.status) {
+    case "SUCCEEDED":
+      return { status: RefundStatus.SUCCEEDED, balanceAfter: outcome.balanceAfter };
+    case "REJECTED":
+      return {
+        status: RefundStatus.FAILED,
+        failureCode:
+          outcome.reason === "INSUFFICIENT_FUNDS"
+            ? RefundErrorCode.INSUFFICIENT_FUNDS
+            : outcome.reason === "WALLET_NOT_FOUND"
+              ? RefundErrorCode.WALLET_NOT_FOUND
+              : RefundErrorCode.PROVIDER_REJECTED,
+        failureMessage: outcome.message,
+      };
+    case "NOT_SENT":
+      return {
+        status: RefundStatus.FAILED,
+        failureCode: RefundErrorCode.PROVIDER_UNAVAILABLE,
+        failureMessage: `the provider could not be reached: ${outcome.failure.message}; nothing was taken, retry with the same idempotency key`,
+      };
+    case "UNKNOWN":
+      return {
+        status: RefundStatus.UNKNOWN,
+        failureCode: RefundErrorCode.OUTCOME_UNKNOWN,
+        failureMessage: `the provider's answer was lost (${outcome.failure.message}); retry with the same idempotency key to learn the outcome`,
+      };
+    case "CRASHED":
+      return {
+        status: RefundStatus.UNKNOWN,
+        failureCode: RefundErrorCode.OUTCOME_UNKNOWN,
+        failureMessage: "the refund's outcome could not be read; retry with the same idempotency key to learn it",
+      };
+  }
+}
+
+function answerFor(refund: RefundRecord): RefundResult {
+  if (refund.status === RefundStatus.SUCCEEDED) return { refund, userErrors: [] };
+  return failure(refund, refund.failureCode ?? RefundErrorCode.OUTCOME_UNKNOWN, refund.failureMessage ?? "the refund did not succeed");
+}
+
+function failure(refund: RefundRecord | null, code: RefundErrorCode, message: string): RefundResult {
+  return { refund, userErrors: [{ code, field: FIELD_OF[code] ?? null, message }] };
+}

@@ -1,0 +1,40 @@
+// Responsible for reading one wallet across every provider: its balances, the providers that failed, and totals.
+import { ScaledDecimal } from "../money/decimal.js";
+import type { ProviderFailure } from "../providers/failure.js";
+import type { AccountBalance } from "../providers/provider.js";
+import type { ProviderRegistry } from "../providers/registry.js";
+import type { BalanceLoader } from "./balance-loader.js";
+
+export interface WalletView {
+  balances: AccountBalance[];
+  failures: ProviderFailure[];
+}
+
+/**
+ * Asks every provider through the request's loader. The loads are issued synchronously, before
+ * any await, so that every wallet of an operation lands in the same DataLoader batch.
+ */
+export function readWallet(
+  registry: ProviderRegistry,
+  loader: BalanceLoader,
+  walletId: string,
+  currency: string | null,
+): Promise<WalletView> {
+  const pending = registry.all.map((provider) =>
+    loader.load({ providerId: provider.info.id, walletId, currency }),
+  );
+  return Promise.all(pending).then((results) => ({
+    // A provider that answers every currency at once may return more than was asked.
+    balances: results.flatMap((result) =>
+      currency === null ? result.balances : result.balances.filter((balance) => balance.currency === currency),
+    ),
+    failures: results.flatMap((result) => result.failures),
+  }));
+}
+
+/** The sum of one currency's amounts, with the largest scale among them; no conversion between currencies. */
+export function totalOf(balances: readonly AccountBalance[], currency: string): ScaledDecimal {
+  return balances
+    .filter((balance) => balance.currency === currency)
+    .reduce((sum, balance) => sum.plus(balance.amount), ScaledDecimal.zero());
+}
