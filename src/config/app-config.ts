@@ -1,0 +1,47 @@
+// Responsible for the process's settings from the environment, with the defaults that make `npm start` a sandbox.
+import { z } from "zod";
+import { ConfigError, describeIssues } from "./config-error.js";
+
+const flag = z
+  .enum(["true", "false", "1", "0", "on", "off"])
+  .transform((value) => value === "true" || value === "1" || value === "on");
+
+const environment = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(4001),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  /** Path to the providers file; without it the built-in sandbox runs. */
+  WALLET_PROVIDERS_FILE: z.string().min(1).optional(),
+  NODE_ENV: z.string().default("development"),
+  /** Playground at GET /graphql; on by default except in production. */
+  WALLET_PLAYGROUND: flag.optional(),
+  /** Introspection; on by default except in production. */
+  WALLET_INTROSPECTION: flag.optional(),
+});
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  providersFile: string | undefined;
+  production: boolean;
+  playground: boolean;
+  introspection: boolean;
+}
+
+export function readAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const result = environment.safeParse(env);
+  if (!result.success) throw new ConfigError(describeIssues("the environment", result.error));
+  const values = result.data;
+  const production = values.NODE_ENV === "production";
+  if (production && !values.WALLET_PROVIDERS_FILE) {
+    // The sandbox holds made-up money: never let a production process fall back to it.
+    throw new ConfigError("WALLET_PROVIDERS_FILE: required when NODE_ENV=production (without it the sandbox would start)");
+  }
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    providersFile: values.WALLET_PROVIDERS_FILE,
+    production,
+    playground: values.WALLET_PLAYGROUND ?? !production,
+    introspection: values.WALLET_INTROSPECTION ?? !production,
+  };
+}

@@ -1,0 +1,61 @@
+// Process entry: read the configuration, start the subgraph (or the sandbox without one), stop cleanly on a signal.
+import "reflect-metadata";
+import { readAppConfig } from "./config/app-config.js";
+import { ConfigError } from "./config/config-error.js";
+import { loadProvidersFile } from "./config/providers-file.js";
+import { startSandbox } from "./sandbox.js";
+import { startServer } from "./server.js";
+import { createServices } from "./services.js";
+
+async function main(): Promise<void> {
+  const config = readAppConfig();
+  const serverOptions = {
+    port: config.port,
+    host: config.host,
+    playground: config.playground,
+    introspection: config.introspection,
+  };
+
+  let stop: () => Promise<void>;
+  if (config.providersFile) {
+    const file = await loadProvidersFile(config.providersFile);
+    const services = createServices(file.providers);
+    const server = await startServer({ ...serverOptions, services });
+    console.log(`wallet-subgraph: ${file.providers.length} providers from ${config.providersFile}`);
+    console.log(`wallet-subgraph ready at ${server.graphqlUrl}`);
+    stop = async () => {
+      await server.stop();
+      await services.close();
+    };
+  } else {
+    const sandbox = await startSandbox(serverOptions);
+    console.log("wallet-subgraph: sandbox mode (no WALLET_PROVIDERS_FILE): provider simulators on loopback");
+    console.log(`wallet-subgraph ready at ${sandbox.graphqlUrl}  (open it in a browser for GraphQL Playground)`);
+    stop = () => sandbox.stop();
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`wallet-subgraph: ${signal} received, stopping`);
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error("wallet-subgraph: error while stopping", error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`wallet-subgraph: ${error.message}`);
+  } else {
+    console.error("wallet-subgraph: failed to start", error);
+  }
+  process.exit(1);
+});

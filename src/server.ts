@@ -1,0 +1,81 @@
+// Responsible for the HTTP server: GraphQL at /graphql (and Playground for browsers), its assets, and a liveness probe.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { expressMiddleware } from "@as-integrations/express5";
+import express from "express";
+import { createRequestContext, type RequestContext, type Services } from "./context.js";
+import { buildWalletSchema } from "./graphql/schema.js";
+import { playgroundAssetsRouter, playgroundLandingPage } from "./http/playground.js";
+
+export interface ServerOptions {
+  services: Services;
+  port: number;
+  host: string;
+  playground: boolean;
+  introspection: boolean;
+  /** What the Playground's editor shows first. */
+  playgroundQuery?: string;
+  /** Largest request body accepted. */
+  maxBodyBytes?: number;
+}
+
+export interface RunningServer {
+  /** Such as http://127.0.0.1:4001 */
+  url: string;
+  /** Such as http://127.0.0.1:4001/graphql */
+  graphqlUrl: string;
+  httpServer: Server;
+  /** Stops accepting requests, lets in-flight ones finish, then closes. Does not close the services. */
+  stop(): Promise<void>;
+}
+
+const PLAYGROUND_ASSETS_PATH = "/playground";
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const app = express();
+  app.disable("x-powered-by");
+  const httpServer = createServer(app);
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema: await buildWalletSchema(),
+    introspection: options.introspection,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      options.playground
+        ? playgroundLandingPage({ assetsPath: PLAYGROUND_ASSETS_PATH, defaultQuery: options.playgroundQuery })
+        : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  app.get("/health", (_request, response) => {
+    response.json({ status: "ok" });
+  });
+  if (options.playground) app.use(PLAYGROUND_ASSETS_PATH, playgroundAssetsRouter());
+  app.use(
+    "/graphql",
+    express.json({ limit: options.maxBodyBytes ?? 1024 * 1024 }),
+    expressMiddleware(apollo, { context: async () => createRequestContext(options.services) }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(options.port, options.host, () => {
+      httpServer.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+  const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
+
+  return {
+    url,
+    graphqlUrl: `${url}/graphql`,
+    httpServer,
+    stop: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,122 @@
+// The providers file is checked at start: a bad field is named, a missing secret is named, nothing half-works.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readAppConfig } from "../../src/config/app-config.js";
+import { ConfigError } from "../../src/config/config-error.js";
+import { loadProvidersFile, parseProvidersFile } from "../../src/config/providers-file.js";
+
+const kyren = (overrides: Record<string, unknown> = {}) => ({
+  id: "kyren",
+  name: "Kyren",
+  protocol: "slot-spec",
+  baseUrl: "https://kyren.example.com/partner",
+  partnerId: "p-1",
+  token: { env: "TEST_KYREN_TOKEN" },
+  currencies: ["USD"],
+  ...overrides,
+});
+
+const parse = (document: unknown) => parseProvidersFile(JSON.stringify(document), "providers.json");
+
+function errorOf(action: () => unknown): string {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+let secretDir: string;
+
+beforeAll(async () => {
+  process.env.TEST_KYREN_TOKEN = "kyren-secret";
+  secretDir = await mkdtemp(join(tmpdir(), "wallet-secrets-"));
+  await writeFile(join(secretDir, "token"), "file-secret\n");
+});
+
+afterAll(async () => {
+  delete process.env.TEST_KYREN_TOKEN;
+  await rm(secretDir, { recursive: true, force: true });
+});
+
+describe("the providers file", () => {
+  it("reads the example in the repository, resolving its secrets from the environment and a file", async () => {
+    const example = await readFile(new URL("../../config/providers.example.yaml", import.meta.url), "utf8");
+    process.env.KYREN_TOKEN = "from-env";
+    try {
+      const tokenFile = join(secretDir, "token");
+      const file = parseProvidersFile(example.replace("/run/secrets/lucky-monaco-token", tokenFile), "example");
+      expect(file.providers.map((p) => [p.id, p.token, p.userInfo, p.canRefund])).toEqual([
+        ["kyren", "from-env", true, false],
+        ["lucky-monaco", "file-secret", false, true],
+      ]);
+    } finally {
+      delete process.env.KYREN_TOKEN;
+    }
+  });
+
+  it("fills defaults: timeout, connection cap, no /user/info, no refunds", () => {
+    const [provider] = parse({ providers: [kyren()] }).providers;
+    expect(provider).toMatchObject({ timeoutMs: 3000, maxConnections: 16, userInfo: false, canRefund: false, token: "kyren-secret" });
+  });
+
+  it.each([
+    ["a missing secret", { token: { env: "TEST_NOT_SET" } }, "providers[0].token: environment variable TEST_NOT_SET is not set"],
+    ["a secret written in the file", { token: "plain-text-token" }, "providers[0].token"],
+    ["a bad URL", { baseUrl: "not a url" }, "providers[0].baseUrl"],
+    ["a lower-case currency", { currencies: ["usd"] }, "providers[0].currencies[0]"],
+    ["no currencies", { currencies: [] }, "providers[0].currencies"],
+    ["a bad id", { id: "Kyren Partner" }, "providers[0].id"],
+    ["a zero timeout", { timeoutMs: 0 }, "providers[0].timeoutMs"],
+    ["an unknown field", { tokn: "x" }, "providers[0]"],
+    ["an unknown protocol", { protocol: "soap" }, "providers[0].protocol"],
+  ])("names the field of %s", (_name, overrides, expected) => {
+    expect(errorOf(() => parse({ providers: [kyren(overrides)] }))).toContain(expected);
+  });
+
+  it("refuses two providers with one id", () => {
+    expect(errorOf(() => parse({ providers: [kyren(), kyren()] }))).toContain('providers[1].id: "kyren" is used twice');
+  });
+
+  it("refuses an empty list and a file that is not YAML", () => {
+    expect(errorOf(() => parse({ providers: [] }))).toContain("providers: configure at least one provider");
+    expect(errorOf(() => parseProvidersFile("providers: [", "broken.yaml"))).toContain("broken.yaml is not valid YAML");
+  });
+
+  it("names a file that cannot be read", async () => {
+    await expect(loadProvidersFile("/nonexistent/providers.yaml")).rejects.toThrow(/cannot read the providers file \/nonexistent\/providers.yaml: ENOENT/);
+  });
+});
+
+describe("the environment", () => {
+  it("defaults to the sandbox on port 4001 with Playground and introspection", () => {
+    expect(readAppConfig({})).toEqual({
+      port: 4001,
+      host: "127.0.0.1",
+      providersFile: undefined,
+      production: false,
+      playground: true,
+      introspection: true,
+    });
+  });
+
+  it("turns Playground and introspection off in production unless configured on", () => {
+    expect(readAppConfig({ NODE_ENV: "production", WALLET_PROVIDERS_FILE: "/p.yaml" })).toMatchObject({
+      production: true,
+      playground: false,
+      introspection: false,
+    });
+    expect(
+      readAppConfig({ NODE_ENV: "production", WALLET_PROVIDERS_FILE: "/p.yaml", WALLET_PLAYGROUND: "true" }).playground,
+    ).toBe(true);
+  });
+
+  it("refuses production without a providers file, and a bad port", () => {
+    expect(errorOf(() => readAppConfig({ NODE_ENV: "production" }))).toContain("WALLET_PROVIDERS_FILE");
+    expect(errorOf(() => readAppConfig({ PORT: "eighty" }))).toContain("PORT");
+  });
+});
