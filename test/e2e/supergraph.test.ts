@@ -1,0 +1,89 @@
+// The platform team composes the wallet subgraph with a users subgraph and serves both through a real gateway.
+import { readFile } from "node:fs/promises";
+import { ApolloGateway } from "@apollo/gateway";
+import { composeServices } from "@apollo/composition";
+import { ApolloServer } from "@apollo/server";
+import { startStandaloneServer } from "@apollo/server/standalone";
+import { parse } from "graphql";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSandbox, type Sandbox } from "../../src/sandbox.js";
+import { dataOf, postGraphQL } from "../support/graphql-http.js";
+import { startUsersSubgraph, USERS_SDL, userIds } from "../support/users-subgraph.js";
+
+const schemaFile = new URL("../../schema.graphql", import.meta.url);
+
+async function compose(walletUrl = "http://wallet.invalid/graphql", usersUrl = "http://users.invalid/graphql") {
+  return composeServices([
+    { name: "users", typeDefs: parse(USERS_SDL), url: usersUrl },
+    { name: "wallet", typeDefs: parse(await readFile(schemaFile, "utf8")), url: walletUrl },
+  ]);
+}
+
+describe("composition", () => {
+  it("composes schema.graphql with a users subgraph, User gaining its wallet", async () => {
+    const result = await compose();
+    expect(result.errors ?? []).toEqual([]);
+    const supergraph = result.supergraphSdl ?? "";
+    expect(supergraph).toMatch(/type User\s+@join__type\(graph: USERS, key: "id"\)\s+@join__type\(graph: WALLET, key: "id"\)/);
+    expect(supergraph).toMatch(/wallet: Wallet @join__field\(graph: WALLET\)/);
+    expect(supergraph).toMatch(/type Wallet\s+@join__type\(graph: WALLET, key: "id"\)/);
+  });
+});
+
+describe("a gateway in front of both subgraphs", () => {
+  let sandbox: Sandbox;
+  let users: Awaited<ReturnType<typeof startUsersSubgraph>>;
+  let gateway: ApolloServer;
+  let gatewayUrl: string;
+  let walletRequests: string[] = [];
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0 });
+    users = await startUsersSubgraph();
+    // Before Express, which rewrites the URL of a mounted path.
+    sandbox.server.httpServer.prependListener("request", (request) => walletRequests.push(`${request.method} ${request.url}`));
+    const { supergraphSdl, errors } = await compose(sandbox.graphqlUrl, users.url);
+    if (!supergraphSdl) throw new Error(`composition failed: ${JSON.stringify(errors)}`);
+    gateway = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
+    ({ url: gatewayUrl } = await startStandaloneServer(gateway, { listen: { port: 0, host: "127.0.0.1" } }));
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await users?.stop();
+    await sandbox?.stop();
+  });
+
+  it("gives 100 users their wallets in one _entities request at the minimum upstream calls", async () => {
+    const ids = userIds(100);
+    for (const [i, id] of ids.entries()) if (i > 0) sandbox.simulators.kyren.setWallet(id, "USD", `${i}.25`);
+    sandbox.simulators.kyren.resetCalls();
+    sandbox.simulators.luckyMonaco.resetCalls();
+    walletRequests = [];
+
+    const { users: answer } = dataOf(
+      await postGraphQL<{ users: { id: string; name: string; wallet: { balances: { provider: { id: string }; amount: string }[]; total: string } }[] }, unknown>(
+        gatewayUrl,
+        `query { users(first: 100) { id name wallet { total(currency: "USD") balances(currency: "USD") { provider { id } amount } } } }`,
+      ),
+    );
+
+    expect(answer).toHaveLength(100);
+    expect(answer[0]).toEqual({
+      id: "tester",
+      name: "User tester",
+      wallet: { total: "400.0", balances: [{ provider: { id: "kyren" }, amount: "100.0" }, { provider: { id: "lucky-monaco" }, amount: "300.0" }] },
+    });
+    expect(answer[7]!.wallet).toEqual({ total: "7.25", balances: [{ provider: { id: "kyren" }, amount: "7.25" }] });
+
+    expect(walletRequests).toEqual(["POST /graphql"]);
+    // The minimum the providers' APIs allow: Kyren answers all of a user's currencies in one /user/info call,
+    // Lucky Monaco needs one /user/balance call per user for USD.
+    const minimum = { kyrenInfo: 100, luckyMonacoBalance: 100 };
+    expect({
+      kyrenInfo: sandbox.simulators.kyren.calls("/user/info"),
+      luckyMonacoBalance: sandbox.simulators.luckyMonaco.calls("/user/balance"),
+    }).toEqual(minimum);
+    expect(sandbox.simulators.kyren.calls() + sandbox.simulators.luckyMonaco.calls()).toBe(200);
+  });
+});
