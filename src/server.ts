@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginInlineTrace } from "@apollo/server/plugin/inlineTrace";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
 import { createRequestContext, type RequestContext, type Services } from "./context.js";
@@ -42,8 +43,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildWalletSchema(),
     introspection: options.introspection,
+    // The process entry owns signals and stops the server, then the services, in order.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Federated traces are built only when the router asks for them (apollo-federation-include-trace).
+      ApolloServerPluginInlineTrace(),
       options.playground
         ? playgroundLandingPage({ assetsPath: PLAYGROUND_ASSETS_PATH, defaultQuery: options.playgroundQuery })
         : ApolloServerPluginLandingPageDisabled(),

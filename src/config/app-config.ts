@@ -28,7 +28,9 @@ export interface AppConfig {
 }
 
 export function readAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const result = environment.safeParse(env);
+  // A variable set to the empty string (common in compose files) means "not set".
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const result = environment.safeParse(given);
   if (!result.success) throw new ConfigError(describeIssues("the environment", result.error));
   const values = result.data;
   const production = values.NODE_ENV === "production";
