@@ -9,7 +9,7 @@ import express from "express";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PLAYGROUND_ASSET_FILES, playgroundAssetsRouter, renderPlaygroundHtml } from "../../src/http/playground.js";
-import { startSandbox, type Sandbox } from "../../src/sandbox.js";
+import { EXAMPLE_QUERY, startSandbox, type Sandbox } from "../../src/sandbox.js";
 
 // Debian's chromium package; Playwright must not download a browser of its own (the network is closed).
 const CHROMIUM = "/usr/bin/chromium";
@@ -25,8 +25,6 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-const README_QUERY =
-  'query { wallet(id: "tester") { total(currency: "USD") balances(currency: "USD") { provider { name } currency amount } } }';
 
 const REPORTS_DIR = fileURLToPath(new URL("../../reports/", import.meta.url));
 const SCREENSHOT = join(REPORTS_DIR, "playground.png");
@@ -95,11 +93,11 @@ describe("GraphQL Playground in a browser", () => {
     await queryEditor.click();
     await page.keyboard.press("ControlOrMeta+A");
     // Pasted-like input: typing key by key would have the editor close each bracket a second time.
-    await page.keyboard.insertText(README_QUERY);
+    await page.keyboard.insertText(EXAMPLE_QUERY);
     const editorText = await queryEditor.evaluate(
       (element) => (element as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue(),
     );
-    expect(editorText).toBe(README_QUERY);
+    expect(editorText).toBe(EXAMPLE_QUERY);
     await page.getByRole("button", { name: "Prettify" }).click();
 
     const playButton = page.locator('[title^="Execute Query"]');

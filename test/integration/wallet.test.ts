@@ -1,6 +1,7 @@
 // A frontend reads wallets through the subgraph over HTTP, against the SLOT_SPEC simulators on loopback.
+import { readFile } from "node:fs/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../src/sandbox.js";
+import { EXAMPLE_QUERY, startSandbox, type Sandbox } from "../../src/sandbox.js";
 import {
   ExampleWalletDocument,
   ProvidersDocument,
@@ -41,8 +42,13 @@ afterEach(async () => {
 });
 
 describe("reading a wallet", () => {
-  it("answers the README's example query with both providers' balances and their total", async () => {
-    const { wallet } = dataOf(await postGraphQL(sandbox.graphqlUrl, ExampleWalletDocument));
+  it("answers the README's example query with the answer the README shows", async () => {
+    const readme = await readFile(new URL("../../README.md", import.meta.url), "utf8");
+    const example = /## Example\n+```graphql\n([\s\S]*?)```\n+```json\n([\s\S]*?)```/.exec(readme);
+    expect(example?.[1]?.trim()).toBe(EXAMPLE_QUERY.trim());
+    const response = await postGraphQL(sandbox.graphqlUrl, ExampleWalletDocument);
+    expect({ data: response.data }).toEqual(JSON.parse(example![2]!));
+    const { wallet } = dataOf(response);
     expect(wallet.total).toBe("400.0");
     expect(wallet.balances).toEqual([
       { provider: { name: "Kyren" }, currency: "USD", amount: "100.0" },
