@@ -1,0 +1,91 @@
+// Responsible for connecting to the store named by a URL (SQLite file or PostgreSQL) and bringing it to the latest migration.
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
+import pg from "pg";
+import { migrateToLatest } from "./migrations.js";
+import type { Database } from "./schema.js";
+
+export type StoreDialect = "sqlite" | "postgres";
+
+/** Lives for the process: one connection (SQLite) or one pool (PostgreSQL). */
+export interface Store {
+  db: Kysely<Database>;
+  dialect: StoreDialect;
+  /** The URL with any password hidden, for logs. */
+  description: string;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** Most connections to PostgreSQL at once. */
+  maxConnections?: number;
+}
+
+const PG_INT8 = 20;
+
+/**
+ * `sqlite:data/wallet.sqlite`, `sqlite::memory:`, or `postgres://user:password@host:5432/db`
+ * (`?options=-c%20search_path%3Dname` picks a schema). Migrations run before it returns.
+ */
+export async function openStore(url: string, options: StoreOptions = {}): Promise<Store> {
+  const store = url.startsWith("sqlite:") ? openSqlite(url.slice("sqlite:".length)) : openPostgres(url, options);
+  try {
+    // Kysely finds its migration table by name in any schema unless told which: name ours.
+    const schema = store.dialect === "postgres" ? await currentSchema(store.db) : undefined;
+    await migrateToLatest(store.db as Kysely<unknown>, schema);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+export function isStoreUrl(url: string): boolean {
+  return /^sqlite:.+/.test(url) || /^postgres(ql)?:\/\//.test(url);
+}
+
+async function currentSchema(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (!schema) throw new Error("the PostgreSQL connection has no current schema (check search_path)");
+  return schema;
+}
+
+function openSqlite(path: string): Store {
+  const inMemory = path === ":memory:";
+  if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
+  const database = new SQLite(inMemory ? ":memory:" : path, { timeout: 5_000 });
+  // WAL lets readers go on while a refund is written; NORMAL sync is durable across process crashes.
+  if (!inMemory) database.pragma("journal_mode = WAL");
+  database.pragma("synchronous = NORMAL");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { db, dialect: "sqlite", description: `sqlite:${path}`, close: () => db.destroy() };
+}
+
+function openPostgres(url: string, options: StoreOptions): Store {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    // Millisecond timestamps are 64-bit integers, which pg hands over as strings by default.
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        oid === PG_INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle connection the server drops must not take the process down; the next query reconnects.
+  pool.on("error", () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: "postgres", description: hidePassword(url), close: () => db.destroy() };
+}
+
+function hidePassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "postgres://(unparsable URL)";
+  }
+}
