@@ -1,4 +1,5 @@
 // Responsible for what one request owns (its balance loader) and what it borrows from the process (services).
+import type { AccountLinkService } from "./accounts/account-link-service.js";
 import type { ProviderRegistry } from "./providers/registry.js";
 import type { RefundService } from "./refunds/refund-service.js";
 import { createBalanceLoader, type BalanceLoader } from "./wallet/balance-loader.js";
@@ -7,6 +8,7 @@ import { createBalanceLoader, type BalanceLoader } from "./wallet/balance-loader
 export interface Services {
   providers: ProviderRegistry;
   refunds: RefundService;
+  accountLinks: AccountLinkService;
 }
 
 /** Per request: nothing here outlives the operation it was made for. */

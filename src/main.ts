@@ -19,17 +19,19 @@ async function main(): Promise<void> {
   let stop: () => Promise<void>;
   if (config.providersFile) {
     const file = await loadProvidersFile(config.providersFile);
-    const services = createServices(file.providers);
+    const services = await createServices(file.providers, config.storeUrl, config.ledger);
     const server = await startServer({ ...serverOptions, services });
-    console.log(`wallet-subgraph: ${file.providers.length} providers from ${config.providersFile}`);
+    console.log(`wallet-subgraph: ${file.providers.length} providers from ${config.providersFile}; store ${services.store.description}`);
     console.log(`wallet-subgraph ready at ${server.graphqlUrl}`);
     stop = async () => {
       await server.stop();
       await services.close();
     };
   } else {
-    const sandbox = await startSandbox(serverOptions);
-    console.log("wallet-subgraph: sandbox mode (no WALLET_PROVIDERS_FILE): provider simulators on loopback");
+    const sandbox = await startSandbox({ ...serverOptions, storeUrl: config.storeUrl, ledger: config.ledger });
+    console.log(
+      `wallet-subgraph: sandbox mode (no WALLET_PROVIDERS_FILE): provider simulators on loopback; store ${sandbox.services.store.description}`,
+    );
     console.log(`wallet-subgraph ready at ${sandbox.graphqlUrl}  (open it in a browser for GraphQL Playground)`);
     stop = () => sandbox.stop();
   }

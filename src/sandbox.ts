@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import type { ProviderConfig } from "./config/providers-file.js";
 import { SlotSpecSimulator } from "./providers/slot-spec/simulator.js";
 import { startServer, type RunningServer } from "./server.js";
-import { createServices, type ProcessServices } from "./services.js";
+import { DEFAULT_STORE_URL } from "./config/app-config.js";
+import { createServices, DEFAULT_LEDGER_SETTINGS, type LedgerSettings, type ProcessServices } from "./services.js";
 
 /** The query the README and the Playground open with. */
 export const EXAMPLE_QUERY = /* GraphQL */ `
@@ -26,6 +27,9 @@ export interface SandboxOptions {
   introspection?: boolean;
   /** Each provider call's budget; tests shorten it to watch timeouts. */
   providerTimeoutMs?: number;
+  /** Where refunds and account links are kept; by default a SQLite file under data/. */
+  storeUrl?: string;
+  ledger?: LedgerSettings;
 }
 
 export interface Sandbox {
@@ -81,7 +85,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
   ];
 
-  const services = createServices(providers);
+  const services = await createServices(providers, options.storeUrl ?? DEFAULT_STORE_URL, options.ledger ?? DEFAULT_LEDGER_SETTINGS);
   const server = await startServer({
     services,
     port: options.port ?? 4001,

@@ -1,19 +1,69 @@
-// Responsible for the objects that live for the whole process: provider clients and the refund ledger.
-import type { Services } from "./context.js";
+// Responsible for the objects that live for the whole process: provider clients, the store, the refund ledger and its reconciler.
+import { AccountLinkService } from "./accounts/account-link-service.js";
+import { AccountLinkStore } from "./accounts/account-links.js";
+import { ConfigError } from "./config/config-error.js";
 import type { ProviderConfig } from "./config/providers-file.js";
+import type { Services } from "./context.js";
 import { buildProviderRegistry } from "./providers/build-providers.js";
-import { MemoryRefundLedger } from "./refunds/memory-ledger.js";
+import { RefundReconciler } from "./refunds/reconciler.js";
 import { RefundService } from "./refunds/refund-service.js";
+import { SqlRefundLedger } from "./refunds/sql-ledger.js";
+import { openStore, type Store } from "./store/open-store.js";
+
+export interface LedgerSettings {
+  /** PENDING or UNKNOWN refunds untouched this long are settled by the reconciler (or a retry). */
+  reconcileAfterMs: number;
+  reconcileIntervalMs: number;
+  retentionMs: number;
+}
+
+export const DEFAULT_LEDGER_SETTINGS: LedgerSettings = {
+  reconcileAfterMs: 60_000,
+  reconcileIntervalMs: 30_000,
+  retentionMs: 24 * 60 * 60 * 1000,
+};
 
 export interface ProcessServices extends Services {
+  store: Store;
+  reconciler: RefundReconciler;
   close(): Promise<void>;
 }
 
-export function createServices(providers: readonly ProviderConfig[]): ProcessServices {
+/** Opens the store (migrating it), builds the clients, and starts the reconciler, which looks once at start. */
+export async function createServices(
+  providers: readonly ProviderConfig[],
+  storeUrl: string,
+  settings: LedgerSettings = DEFAULT_LEDGER_SETTINGS,
+): Promise<ProcessServices> {
+  const slowest = Math.max(...providers.map((provider) => provider.timeoutMs));
+  if (slowest >= settings.reconcileAfterMs) {
+    // Otherwise the reconciler could ask about a refund whose first call is still waiting for its answer.
+    throw new ConfigError(
+      `WALLET_RECONCILE_AFTER_MS (${settings.reconcileAfterMs}) must be longer than the slowest provider timeout (${slowest} ms)`,
+    );
+  }
+  const store = await openStore(storeUrl);
   const registry = buildProviderRegistry(providers);
+  const ledger = new SqlRefundLedger(store.db);
+  const refunds = new RefundService(registry, ledger, { staleAfterMs: settings.reconcileAfterMs });
+  const reconciler = new RefundReconciler(ledger, refunds, {
+    intervalMs: settings.reconcileIntervalMs,
+    staleAfterMs: settings.reconcileAfterMs,
+    retentionMs: settings.retentionMs,
+    onError: (error) => console.error("wallet-subgraph: refund reconciliation failed", error),
+  });
+  reconciler.start();
+
   return {
     providers: registry,
-    refunds: new RefundService(registry, new MemoryRefundLedger()),
-    close: () => registry.close(),
+    refunds,
+    accountLinks: new AccountLinkService(registry, new AccountLinkStore(store.db)),
+    store,
+    reconciler,
+    async close() {
+      await reconciler.stop();
+      await registry.close();
+      await store.close();
+    },
   };
 }

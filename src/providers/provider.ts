@@ -59,6 +59,11 @@ export type RefundRejection = "INSUFFICIENT_FUNDS" | "WALLET_NOT_FOUND" | "INVAL
  */
 export interface WalletProvider {
   readonly info: ProviderInfo;
+  /**
+   * "per-user": the provider keys accounts by our user id (the wallet id is the account);
+   * "linked": accounts are linked to wallets in the store (linkAccount).
+   */
+  readonly accounts: "per-user" | "linked";
   loadBalances(queries: readonly BalanceQuery[]): Promise<BalanceResult[]>;
   /** Present only where `info.canRefund`. */
   refund?(request: RefundRequest): Promise<RefundOutcome>;

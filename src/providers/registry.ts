@@ -17,10 +17,9 @@ export class ProviderRegistry {
     return this.byId.get(id);
   }
 
+  /** A configured provider's info; for one no longer configured (named by an old refund), a placeholder. */
   info(id: string): ProviderInfo {
-    const provider = this.byId.get(id);
-    if (!provider) throw new Error(`unknown provider "${id}"`);
-    return provider.info;
+    return this.byId.get(id)?.info ?? { id, name: id, protocol: "unconfigured", canRefund: false };
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,9 @@
 // Responsible for the contract of the refund ledger: one record per idempotency key, claimed before the provider is called.
-import type { RefundRecord, RefundStatus, RefundErrorCode } from "./refund.js";
 import type { ScaledDecimal } from "../money/decimal.js";
+import type { RefundErrorCode, RefundRecord, RefundStatus } from "./refund.js";
 
 export type ClaimResult =
-  /** The key was free: this record is new, PENDING, and the caller must call the provider. */
+  /** The key was free: this record is new, PENDING at attempt 1, and the caller must call the provider. */
   | { claimed: true; refund: RefundRecord }
   /** The key is taken: here is its record as it stands. */
   | { claimed: false; refund: RefundRecord };
@@ -15,14 +15,31 @@ export interface Settlement {
   failureMessage?: string;
 }
 
+/** A position in a wallet's history, newest first. */
+export interface HistoryCursor {
+  createdAt: Date;
+  id: string;
+}
+
+/**
+ * Every write is one conditional statement, so that replicas sharing a store never both act:
+ * a claim inserts unless the key exists, a take-over and a settle name the attempt they expect.
+ */
 export interface RefundLedger {
-  /** Atomically writes `candidate` as PENDING unless its idempotency key already has a record. */
+  /** Writes `candidate` as PENDING unless its idempotency key already has a record. */
   claim(candidate: RefundRecord): Promise<ClaimResult>;
   /**
-   * Atomically turns an unsettled-outcome record (UNKNOWN, or FAILED because the provider could
-   * not be reached) back to PENDING for another attempt; false when another attempt got there first.
+   * Takes the record for a new attempt if it is still `status` at `attempt` (PENDING again, attempt + 1);
+   * null when someone else took or settled it first.
    */
-  reopen(id: string, from: RefundStatus): Promise<boolean>;
-  settle(id: string, settlement: Settlement): Promise<RefundRecord>;
+  takeOver(id: string, status: RefundStatus, attempt: number): Promise<RefundRecord | null>;
+  /** Settles `attempt`; a stale attempt changes nothing. Returns the record as it then stands. */
+  settle(id: string, attempt: number, settlement: Settlement): Promise<RefundRecord>;
   get(id: string): Promise<RefundRecord | undefined>;
+  /** Newest first, strictly after `after`. */
+  listForWallet(walletId: string, limit: number, after?: HistoryCursor): Promise<RefundRecord[]>;
+  /** PENDING and UNKNOWN records last touched before `updatedBefore`, oldest first. */
+  findUnsettled(updatedBefore: Date, limit: number): Promise<RefundRecord[]>;
+  /** Deletes settled records settled before `settledBefore`; returns how many. */
+  prune(settledBefore: Date): Promise<number>;
 }

@@ -32,11 +32,17 @@ const FIELD_OF: Partial<Record<RefundErrorCode, string[]>> = {
   [RefundErrorCode.REFUND_IN_PROGRESS]: ["input", "idempotencyKey"],
 };
 
+export interface RefundServiceOptions {
+  /** A PENDING record untouched this long was abandoned (its process died): it may be taken over. */
+  staleAfterMs: number;
+}
+
 /** Lives for the process. */
 export class RefundService {
   constructor(
     private readonly providers: ProviderRegistry,
-    private readonly ledger: RefundLedger,
+    readonly ledger: RefundLedger,
+    private readonly options: RefundServiceOptions,
   ) {}
 
   async refund(input: RefundParameters): Promise<RefundResult> {
@@ -45,6 +51,7 @@ export class RefundService {
 
     const parameters = { ...input, idempotencyKey: input.idempotencyKey.toLowerCase() };
     const parametersHash = hashParameters(parameters);
+    const now = new Date();
     const claim = await this.ledger.claim({
       ...parameters,
       id: randomUUID(),
@@ -53,41 +60,66 @@ export class RefundService {
       balanceAfter: null,
       failureCode: null,
       failureMessage: null,
-      createdAt: new Date(),
+      attempt: 1,
+      createdAt: now,
+      updatedAt: now,
       settledAt: null,
     });
+    if (claim.claimed) return answerFor(await this.attempt(claim.refund));
 
-    if (!claim.claimed) {
-      const existing = claim.refund;
-      if (existing.parametersHash !== parametersHash) {
-        return failure(
-          null,
-          RefundErrorCode.IDEMPOTENCY_KEY_REUSED,
-          "this idempotency key was already used for a refund with other parameters",
-        );
-      }
+    const existing = claim.refund;
+    if (existing.parametersHash !== parametersHash) {
+      return failure(
+        null,
+        RefundErrorCode.IDEMPOTENCY_KEY_REUSED,
+        "this idempotency key was already used for a refund with other parameters",
+      );
+    }
+    // A settled answer is given again without asking the provider; an unsettled one is asked again.
+    if (!this.mayAttemptAgain(existing)) {
       if (existing.status === RefundStatus.PENDING) {
         return failure(existing, RefundErrorCode.REFUND_IN_PROGRESS, "a refund with this idempotency key is in progress");
       }
-      // A settled answer is given again without asking the provider; an unsettled one is asked again.
-      if (!mayAttemptAgain(existing)) return answerFor(existing);
-      if (!(await this.ledger.reopen(existing.id, existing.status))) {
-        return failure(existing, RefundErrorCode.REFUND_IN_PROGRESS, "a refund with this idempotency key is in progress");
-      }
+      return answerFor(existing);
     }
-
-    const outcome = await this.callProvider(parameters);
-    return answerFor(await this.ledger.settle(claim.refund.id, settlementOf(outcome)));
+    const taken = await this.ledger.takeOver(existing.id, existing.status, existing.attempt);
+    if (!taken) {
+      return failure(existing, RefundErrorCode.REFUND_IN_PROGRESS, "a refund with this idempotency key is in progress");
+    }
+    return answerFor(await this.attempt(taken));
   }
 
-  private async callProvider(parameters: RefundParameters): Promise<RefundOutcome | { status: "CRASHED"; error: unknown }> {
-    const provider = this.providers.get(parameters.providerId);
+  /**
+   * Asks the provider for a record this caller holds the current attempt of, and settles it.
+   * The request carries the refund's idempotency key, so a repeat is applied once by the provider.
+   */
+  async attempt(refund: RefundRecord): Promise<RefundRecord> {
+    const outcome = await this.callProvider(refund);
+    return this.ledger.settle(refund.id, refund.attempt, settlementOf(outcome));
+  }
+
+  private mayAttemptAgain(refund: RefundRecord): boolean {
+    switch (refund.status) {
+      case RefundStatus.UNKNOWN:
+        return true;
+      case RefundStatus.FAILED:
+        return refund.failureCode === RefundErrorCode.PROVIDER_UNAVAILABLE;
+      case RefundStatus.PENDING:
+        return Date.now() - refund.updatedAt.getTime() > this.options.staleAfterMs;
+      case RefundStatus.SUCCEEDED:
+        return false;
+    }
+  }
+
+  private async callProvider(refund: RefundParameters): Promise<RefundOutcome | { status: "CRASHED"; error: unknown }> {
+    const provider = this.providers.get(refund.providerId);
     try {
-      return await provider!.refund!({
-        walletId: parameters.walletId,
-        currency: parameters.currency,
-        amount: parameters.amount,
-        idempotencyKey: parameters.idempotencyKey,
+      if (!provider?.refund) throw new Error(`provider "${refund.providerId}" cannot refund any more`);
+      return await provider.refund({
+        walletId: refund.walletId,
+        currency: refund.currency,
+        amount: refund.amount,
+        idempotencyKey: refund.idempotencyKey,
       });
     } catch (error) {
       return { status: "CRASHED", error };
@@ -143,13 +175,6 @@ function hashParameters(parameters: RefundParameters): string {
     parameters.amount.value.toFixed(),
   ]);
   return createHash("sha256").update(canonical).digest("hex");
-}
-
-function mayAttemptAgain(refund: RefundRecord): boolean {
-  return (
-    refund.status === RefundStatus.UNKNOWN ||
-    (refund.status === RefundStatus.FAILED && refund.failureCode === RefundErrorCode.PROVIDER_UNAVAILABLE)
-  );
 }
 
 function settlementOf(outcome: RefundOutcome | { status: "CRASHED"; error: unknown }): Settlement {

@@ -44,7 +44,10 @@ export interface RefundRecord extends RefundParameters {
   balanceAfter: ScaledDecimal | null;
   failureCode: RefundErrorCode | null;
   failureMessage: string | null;
+  /** Which claim of this record is current: the first call, a retry, or a reconciliation each take a new one. */
+  attempt: number;
   createdAt: Date;
+  updatedAt: Date;
   settledAt: Date | null;
 }
 

@@ -122,6 +122,14 @@ describe("the Docker image, rehearsed from the Dockerfile", () => {
   let simulator: SlotSpecSimulator | undefined;
   const started: Started[] = [];
 
+  /** The ledger's SQLite file, in a directory the image's unprivileged user may write (a volume in a real container). */
+  function storeUrl(): string {
+    const dataDir = join(workDir, "data");
+    mkdirSync(dataDir, { recursive: true });
+    chmodSync(dataDir, 0o777);
+    return `sqlite:${join(dataDir, "wallet.sqlite")}`;
+  }
+
   /** A providers file for one Kyren partner account on the simulator, its token read from KYREN_TOKEN. */
   function writeProvidersFile(name: string): string {
     const file = join(workDir, name);
@@ -214,6 +222,7 @@ describe("the Docker image, rehearsed from the Dockerfile", () => {
       HOST: "127.0.0.1",
       PORT: String(port),
       WALLET_PROVIDERS_FILE: writeProvidersFile("providers.yaml"),
+      WALLET_STORE_URL: storeUrl(),
       KYREN_TOKEN: "t-secret",
     };
     const server = start(runtime, env);
@@ -230,6 +239,8 @@ describe("the Docker image, rehearsed from the Dockerfile", () => {
     const body = (await response.json()) as { data?: unknown; errors?: unknown };
     expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
     expect(body.data).toEqual({ wallet: { balances: [{ currency: "USD", amount: "100.0" }] } });
+    // The ledger was migrated into the file named by WALLET_STORE_URL.
+    expect(existsSync(join(workDir, "data", "wallet.sqlite"))).toBe(true);
 
     const healthcheck = runtime.healthcheck;
     expect(healthcheck, "the runtime stage has a HEALTHCHECK").toBeDefined();
@@ -258,6 +269,7 @@ describe("the Docker image, rehearsed from the Dockerfile", () => {
       HOST: "127.0.0.1",
       PORT: String(port),
       WALLET_PROVIDERS_FILE: writeProvidersFile("providers-without-secret.yaml"),
+      WALLET_STORE_URL: storeUrl(),
       // no KYREN_TOKEN (the container's environment holds nothing of this machine's)
     });
     started.push(server);

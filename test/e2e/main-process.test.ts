@@ -1,45 +1,20 @@
 // The process entry as an operator runs it: the sandbox with no configuration, and a clear exit on a bad providers file.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { ExampleWalletDocument } from "../generated/graphql.js";
 import { dataOf, postGraphQL } from "../support/graphql-http.js";
+import { startSubgraphProcess } from "../support/subgraph-process.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const children: ChildProcess[] = [];
 let scratch: string | undefined;
 
 function startMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: "development", WALLET_PROVIDERS_FILE: "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const ready = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready in 30 s:\n${stdout}\n${stderr}`)), 30_000);
-    child.stdout!.on("data", () => {
-      const match = /ready at (http:\/\/\S+\/graphql)/.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before ready:\n${stdout}\n${stderr}`));
-    });
-  });
-  ready.catch(() => undefined);
-  return { child, ready, exited, output: () => ({ stdout, stderr }) };
+  const main = startSubgraphProcess(env);
+  children.push(main.child);
+  return main;
 }
 
 afterAll(async () => {
@@ -49,7 +24,8 @@ afterAll(async () => {
 
 describe("the process entry", () => {
   it("starts the sandbox with no configuration, prints the URL, answers, and stops cleanly on SIGTERM", async () => {
-    const main = startMain({ PORT: "0" });
+    scratch ??= await mkdtemp(join(tmpdir(), "wallet-main-"));
+    const main = startMain({ PORT: "0", WALLET_STORE_URL: `sqlite:${join(scratch, "sandbox.sqlite")}` });
     const url = await main.ready;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
     expect(main.output().stdout).toContain("sandbox mode");
@@ -62,7 +38,7 @@ describe("the process entry", () => {
   });
 
   it("exits non-zero naming the bad field of a providers file", async () => {
-    scratch = await mkdtemp(join(tmpdir(), "wallet-main-"));
+    scratch ??= await mkdtemp(join(tmpdir(), "wallet-main-"));
     const file = join(scratch, "providers.yaml");
     await writeFile(
       file,

@@ -50,7 +50,7 @@ describe("GraphQL Playground in a browser", () => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(`Chromium is not installed at ${CHROMIUM}: run .ci/ensure-chromium.sh (apt-get install chromium) as root`);
     }
-    sandbox = await startSandbox({ port: 0 });
+    sandbox = await startSandbox({ port: 0, storeUrl: "sqlite::memory:" });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
     page.on("request", (request) => requested.push(request.url()));

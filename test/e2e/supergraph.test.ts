@@ -38,7 +38,7 @@ describe("a gateway in front of both subgraphs", () => {
   let walletRequests: string[] = [];
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0 });
+    sandbox = await startSandbox({ port: 0, storeUrl: "sqlite::memory:" });
     users = await startUsersSubgraph();
     // Before Express, which rewrites the URL of a mounted path.
     sandbox.server.httpServer.prependListener("request", (request) => walletRequests.push(`${request.method} ${request.url}`));

@@ -6,7 +6,7 @@ describe("with Playground and introspection off, as in production", () => {
   let sandbox: Sandbox;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, playground: false, introspection: false });
+    sandbox = await startSandbox({ port: 0, storeUrl: "sqlite::memory:", playground: false, introspection: false });
   });
 
   afterAll(async () => {

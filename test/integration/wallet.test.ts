@@ -25,7 +25,7 @@ function upstreamCalls() {
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, providerTimeoutMs: TIMEOUT_MS });
+  sandbox = await startSandbox({ port: 0, storeUrl: "sqlite::memory:", providerTimeoutMs: TIMEOUT_MS });
 });
 
 afterAll(async () => {

@@ -101,22 +101,28 @@ describe("the environment", () => {
       production: false,
       playground: true,
       introspection: true,
+      storeUrl: "sqlite:data/wallet.sqlite",
+      ledger: { retentionMs: 24 * 3600 * 1000, reconcileAfterMs: 60_000, reconcileIntervalMs: 30_000 },
     });
   });
 
   it("turns Playground and introspection off in production unless configured on", () => {
-    expect(readAppConfig({ NODE_ENV: "production", WALLET_PROVIDERS_FILE: "/p.yaml" })).toMatchObject({
+    const production = { NODE_ENV: "production", WALLET_PROVIDERS_FILE: "/p.yaml", WALLET_STORE_URL: "postgres://db/wallet" };
+    expect(readAppConfig(production)).toMatchObject({
       production: true,
       playground: false,
       introspection: false,
     });
     expect(
-      readAppConfig({ NODE_ENV: "production", WALLET_PROVIDERS_FILE: "/p.yaml", WALLET_PLAYGROUND: "true" }).playground,
+      readAppConfig({ ...production, WALLET_PLAYGROUND: "true" }).playground,
     ).toBe(true);
   });
 
-  it("refuses production without a providers file, and a bad port", () => {
+  it("refuses production without a providers file or a store, a bad port, a bad store URL and a short retention", () => {
     expect(errorOf(() => readAppConfig({ NODE_ENV: "production" }))).toContain("WALLET_PROVIDERS_FILE");
+    expect(errorOf(() => readAppConfig({ NODE_ENV: "production", WALLET_PROVIDERS_FILE: "/p.yaml" }))).toContain("WALLET_STORE_URL");
+    expect(errorOf(() => readAppConfig({ WALLET_STORE_URL: "mysql://db" }))).toContain("WALLET_STORE_URL");
+    expect(errorOf(() => readAppConfig({ WALLET_REFUND_RETENTION_HOURS: "1" }))).toContain("at least 24 hours");
     expect(errorOf(() => readAppConfig({ PORT: "eighty" }))).toContain("PORT");
   });
 });

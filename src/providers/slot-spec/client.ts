@@ -45,6 +45,8 @@ type Read<T> = Promise<Settled<T | null>>;
 /** Lives for the process: owns the connection pool to its partner's endpoint. */
 export class SlotSpecClient implements WalletProvider {
   readonly info: ProviderInfo;
+  /** SLOT_SPEC partners keep one account per user id: the wallet id is the account. */
+  readonly accounts = "per-user";
   /** Present only where the configuration allows refunds, as `WalletProvider` asks. */
   readonly refund?: (request: RefundRequest) => Promise<RefundOutcome>;
   private readonly http: ProviderHttp;

@@ -44,6 +44,13 @@ export interface SlotSpecSimulatorOptions {
   slowMs?: number;
 }
 
+export interface SimulatedDebit {
+  uuid: string;
+  userId: string;
+  currency: string;
+  amount: string;
+}
+
 export class SlotSpecSimulator {
   readonly url: string;
 
@@ -86,6 +93,11 @@ export class SlotSpecSimulator {
     return this.knobs.calls(path);
   }
 
+  /** The refunds applied so far, each once, in the order applied. */
+  debits(): readonly SimulatedDebit[] {
+    return [...this.provider.debits];
+  }
+
   resetCalls(): void {
     this.knobs.resetCalls();
   }
@@ -102,6 +114,8 @@ class SlotSpecProvider implements SimulatedProtocol {
   readonly wallets = new Map<string, Map<string, ScaledDecimal>>();
   /** Refund answers by request uuid: a repeat is answered again, not applied again. */
   private readonly refunds = new Map<string, SimulatorAnswer>();
+  /** Every refund applied, in order: the provider's own record, to compare a ledger with. */
+  readonly debits: SimulatedDebit[] = [];
 
   constructor(private readonly partners: readonly SlotSpecPartner[]) {}
 
@@ -185,6 +199,7 @@ class SlotSpecProvider implements SimulatedProtocol {
       } else {
         const after = balance.minus(amount);
         wallet.set(request.currency, after);
+        this.debits.push({ uuid: request.uuid, userId: request.id, currency: request.currency, amount: request.amount });
         answer = json<RefundOkBody>({
           status: "OK",
           uuid: request.uuid,
