@@ -2,6 +2,8 @@
 import type { GraphQLSchema } from "graphql";
 import { buildFederatedSchema } from "./build-subgraph-schema.js";
 import { ProviderResolver } from "./provider/provider.resolver.js";
+import { AccountLinkResolver } from "./account/account-link.resolver.js";
+import { RefundHistoryResolver } from "./refund/refund-history.resolver.js";
 import { RefundResolver } from "./refund/refund.resolver.js";
 import { resolveUserReference } from "./user/user.reference.js";
 import { UserResolver } from "./user/user.resolver.js";
@@ -12,7 +14,7 @@ import { WalletResolver } from "./wallet/wallet.resolver.js";
 export function buildWalletSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema(
     {
-      resolvers: [WalletResolver, UserResolver, ProviderResolver, RefundResolver],
+      resolvers: [WalletResolver, UserResolver, ProviderResolver, RefundResolver, RefundHistoryResolver, AccountLinkResolver],
       // No field of this subgraph returns a User: it exists here only as an entity the router extends.
       orphanedTypes: [User],
       validate: false,

@@ -1,0 +1,118 @@
+// Responsible for the account-link types: which provider account belongs to a wallet, and the admin mutations' inputs and payloads.
+import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { AccountLinkErrorCode } from "../../accounts/account-link-service.js";
+import { Provider } from "../provider/provider.type.js";
+import { Wallet } from "../wallet/wallet.type.js";
+
+registerEnumType(AccountLinkErrorCode, {
+  name: "AccountLinkErrorCode",
+  description: "Why a link or unlink did not happen. Stable: switch on it.",
+});
+
+@ObjectType({ description: "Non-secret facts about an account; secrets stay in the subgraph's configuration." })
+export class AccountDetails {
+  @Field(() => String, { nullable: true, description: "A payment instrument's UUID." })
+  instrumentUuid?: string;
+
+  @Field(() => String, { nullable: true })
+  phone?: string;
+
+  @Field(() => String, { nullable: true })
+  deviceId?: string;
+
+  @Field(() => String, { nullable: true })
+  email?: string;
+}
+
+@InputType()
+export class AccountDetailsInput {
+  @Field(() => String, { nullable: true })
+  instrumentUuid?: string;
+
+  @Field(() => String, { nullable: true })
+  phone?: string;
+
+  @Field(() => String, { nullable: true })
+  deviceId?: string;
+
+  @Field(() => String, { nullable: true })
+  email?: string;
+}
+
+@ObjectType({ description: "An account at a provider that belongs to a wallet." })
+export class AccountLink {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Wallet)
+  wallet!: Wallet;
+
+  @Field(() => Provider)
+  provider!: Provider;
+
+  @Field(() => String, { description: "The provider's own name for the account." })
+  accountRef!: string;
+
+  @Field(() => AccountDetails)
+  details!: AccountDetails;
+
+  @Field(() => Date)
+  createdAt!: Date;
+}
+
+@InputType()
+export class LinkAccountInput {
+  @Field(() => ID)
+  walletId!: string;
+
+  @Field(() => ID)
+  providerId!: string;
+
+  @Field(() => String)
+  accountRef!: string;
+
+  @Field(() => AccountDetailsInput, { nullable: true })
+  details?: AccountDetailsInput | null;
+}
+
+@InputType()
+export class UnlinkAccountInput {
+  @Field(() => ID)
+  walletId!: string;
+
+  @Field(() => ID)
+  providerId!: string;
+
+  @Field(() => String)
+  accountRef!: string;
+}
+
+@ObjectType()
+export class AccountLinkUserError {
+  @Field(() => AccountLinkErrorCode)
+  code!: AccountLinkErrorCode;
+
+  @Field(() => [String], { nullable: true })
+  field!: string[] | null;
+
+  @Field(() => String)
+  message!: string;
+}
+
+@ObjectType()
+export class LinkAccountPayload {
+  @Field(() => AccountLink, { nullable: true })
+  link!: AccountLink | null;
+
+  @Field(() => [AccountLinkUserError])
+  userErrors!: AccountLinkUserError[];
+}
+
+@ObjectType()
+export class UnlinkAccountPayload {
+  @Field(() => Boolean)
+  unlinked!: boolean;
+
+  @Field(() => [AccountLinkUserError])
+  userErrors!: AccountLinkUserError[];
+}
