@@ -5,10 +5,10 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 export type AccountDetailsInput = {
-  deviceId: string | null | undefined;
-  email: string | null | undefined;
-  instrumentUuid: string | null | undefined;
-  phone: string | null | undefined;
+  deviceId?: string | null | undefined;
+  email?: string | null | undefined;
+  instrumentUuid?: string | null | undefined;
+  phone?: string | null | undefined;
 };
 
 /** Why a link or unlink did not happen. Stable: switch on it. */
@@ -23,7 +23,7 @@ export type AccountLinkErrorCode =
 
 export type LinkAccountInput = {
   accountRef: string;
-  details: AccountDetailsInput | null | undefined;
+  details?: AccountDetailsInput | null | undefined;
   providerId: string | number;
   walletId: string | number;
 };
@@ -32,6 +32,7 @@ export type LinkAccountInput = {
 export type ProviderFailureCode =
   | 'AUTH_FAILED'
   | 'BAD_RESPONSE'
+  | 'NEEDS_CONFIRMATION'
   | 'REJECTED'
   | 'TIMEOUT'
   | 'UNREACHABLE'
@@ -113,7 +114,7 @@ export type RefundMutation = { refund: { refund: { id: string, currency: string,
 export type RefundHistoryQueryVariables = Exact<{
   walletId: string | number;
   first: number;
-  after: string | null | undefined;
+  after?: string | null | undefined;
 }>;
 
 
@@ -128,7 +129,7 @@ export type RefundByIdQuery = { refund: { id: string, status: RefundStatus, amou
 
 export type WalletOverviewQueryVariables = Exact<{
   id: string | number;
-  currency: string | null | undefined;
+  currency?: string | null | undefined;
   totalCurrency: string;
 }>;
 
@@ -144,7 +145,7 @@ export type WalletAliasesQuery = { first: { total: string, usd: Array<{ amount: 
 
 export type WalletEntitiesQueryVariables = Exact<{
   representations: Array<{ __typename: string; [field: string]: unknown }> | { __typename: string; [field: string]: unknown };
-  currency: string | null | undefined;
+  currency?: string | null | undefined;
 }>;
 
 

@@ -4,6 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EXAMPLE_QUERY, startSandbox, type Sandbox } from "../../src/sandbox.js";
 import {
   ExampleWalletDocument,
+  LinkAccountDocument,
+  WalletAccountLinksDocument,
   ProvidersDocument,
   WalletAliasesDocument,
   WalletEntitiesDocument,
@@ -121,6 +123,22 @@ describe("reading a wallet", () => {
     const response = await postGraphQL(sandbox.graphqlUrl, WalletOverviewDocument, variables);
     expect(response.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect(upstreamCalls().all).toBe(0);
+  });
+});
+
+describe("account links", () => {
+  it("refuses to link an account at a provider that keys accounts by user id, and lists none", async () => {
+    const { linkAccount } = dataOf(
+      await postGraphQL(sandbox.graphqlUrl, LinkAccountDocument, {
+        input: { walletId: "tester", providerId: "kyren", accountRef: "tester", details: { phone: "380501234567" } },
+      }),
+    );
+    expect(linkAccount).toEqual({
+      link: null,
+      userErrors: [{ code: "PROVIDER_NEEDS_NO_LINK", field: ["input", "providerId"], message: expect.any(String) }],
+    });
+    const { wallet } = dataOf(await postGraphQL(sandbox.graphqlUrl, WalletAccountLinksDocument, { id: "tester" }));
+    expect(wallet.accountLinks).toEqual([]);
   });
 });
 
