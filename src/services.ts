@@ -43,7 +43,8 @@ export async function createServices(
     );
   }
   const store = await openStore(storeUrl);
-  const registry = buildProviderRegistry(providers);
+  const links = new AccountLinkStore(store.db);
+  const registry = buildProviderRegistry(providers, { accounts: links });
   const ledger = new SqlRefundLedger(store.db);
   const refunds = new RefundService(registry, ledger, { staleAfterMs: settings.reconcileAfterMs });
   const reconciler = new RefundReconciler(ledger, refunds, {
@@ -57,7 +58,7 @@ export async function createServices(
   return {
     providers: registry,
     refunds,
-    accountLinks: new AccountLinkService(registry, new AccountLinkStore(store.db)),
+    accountLinks: new AccountLinkService(registry, links),
     store,
     reconciler,
     async close() {

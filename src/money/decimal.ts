@@ -37,6 +37,19 @@ export class ScaledDecimal {
     return ScaledDecimal.of(new Decimal(text), point < 0 ? 0 : text.length - point - 1);
   }
 
+  /**
+   * A number as JSON writes it ("31.1683", "1e-8", "-0.5E+3"), read exactly from its text, never
+   * through a binary float: the scale is the decimals the value needs.
+   */
+  static fromJsonNumberText(text: string): ScaledDecimal {
+    if (!/^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(text)) {
+      throw new RangeError(`not a JSON number: ${JSON.stringify(text)}`);
+    }
+    if (!/[eE]/.test(text)) return ScaledDecimal.parse(text);
+    const value = new Decimal(text);
+    return ScaledDecimal.of(value, value.decimalPlaces());
+  }
+
   /** An integer count of minor units (kopecks, cents) as a decimal with `scale` decimals. */
   static fromMinorUnits(units: string | bigint, scale: number): ScaledDecimal {
     const text = typeof units === "bigint" ? units.toString() : units;

@@ -14,6 +14,8 @@ export enum FailureCode {
   AUTH_FAILED = "AUTH_FAILED",
   /** The provider answered with a documented business error. */
   REJECTED = "REJECTED",
+  /** The provider wants an extra confirmation step (an OTP, 3-D Secure) before it answers. */
+  NEEDS_CONFIRMATION = "NEEDS_CONFIRMATION",
 }
 
 const RETRYABLE: Record<FailureCode, boolean> = {
@@ -23,6 +25,7 @@ const RETRYABLE: Record<FailureCode, boolean> = {
   [FailureCode.BAD_RESPONSE]: false,
   [FailureCode.AUTH_FAILED]: false,
   [FailureCode.REJECTED]: false,
+  [FailureCode.NEEDS_CONFIRMATION]: false,
 };
 
 export function isRetryable(code: FailureCode): boolean {

@@ -1,4 +1,5 @@
 // Responsible for the contract every provider client fulfils, whatever its protocol.
+import type { AccountLink } from "../accounts/account-links.js";
 import type { ScaledDecimal } from "../money/decimal.js";
 import type { ProviderFailure } from "./failure.js";
 
@@ -68,4 +69,12 @@ export interface WalletProvider {
   /** Present only where `info.canRefund`. */
   refund?(request: RefundRequest): Promise<RefundOutcome>;
   close(): Promise<void>;
+}
+
+/**
+ * Where a provider whose accounts are "linked" finds the accounts of a batch of wallets: the
+ * store's account links, one lookup per batch. Lives for the process.
+ */
+export interface AccountDirectory {
+  forWallets(providerId: string, walletIds: readonly string[]): Promise<Map<string, AccountLink[]>>;
 }
