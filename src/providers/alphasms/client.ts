@@ -1,0 +1,246 @@
+// Responsible for reading the balances of linked AlphaSMS accounts over its JSON API, batching every account of one API key into one call.
+import type { z } from "zod";
+import type { AccountLink } from "../../accounts/account-links.js";
+import { ScaledDecimal } from "../../money/decimal.js";
+import { FailureCode, ProviderError, toProviderFailure, type ProviderFailure } from "../failure.js";
+import { ProviderHttp } from "../http.js";
+import { parseLosslessJson } from "../json-body.js";
+import type { AccountBalance, AccountDirectory, BalanceQuery, BalanceResult, ProviderInfo, WalletProvider } from "../provider.js";
+import {
+  ALPHASMS_PATH,
+  AUTH_FAILURE_HTTP_STATUSES,
+  ERROR_TEXT_MAX_LENGTH,
+  REQUIRED_CONTENT_TYPE,
+  UNCONFIGURED_ACCOUNT_FAILURE,
+  isAuthErrorText,
+} from "./codes.js";
+import type { AlphaSmsProviderConfig } from "./config.js";
+import { balanceItemAnswer, balanceRequestBody, jsonApiAnswer, type BalanceItemAnswer } from "./wire.js";
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** What one balance item told about one account. */
+interface AccountRead {
+  currency: string;
+  amount: ScaledDecimal;
+}
+
+/** Lives for the process: owns the connection pool to the provider's endpoint. */
+export class AlphaSmsClient implements WalletProvider {
+  readonly info: ProviderInfo;
+  /** Accounts are API keys in configuration, linked to wallets in the store by their ref. */
+  readonly accounts = "linked";
+  private readonly http: ProviderHttp;
+  /** Account ref -> API key. */
+  private readonly apiKeys: ReadonlyMap<string, string>;
+
+  constructor(
+    private readonly config: AlphaSmsProviderConfig,
+    private readonly directory: AccountDirectory,
+  ) {
+    this.info = { id: config.id, name: config.name, protocol: "alphasms", canRefund: false };
+    this.apiKeys = new Map(config.accounts.map((account) => [account.ref, account.apiKey]));
+    this.http = new ProviderHttp({
+      baseUrl: config.baseUrl,
+      maxConnections: config.maxConnections,
+      timeoutMs: config.timeoutMs,
+    });
+  }
+
+  async loadBalances(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
+    try {
+      return await this.load(queries);
+    } catch (error) {
+      // Only a bug or a failing store lands here; the contract is that a batch never rejects, so every query carries it.
+      return queries.map((query) => ({
+        balances: [],
+        failures: [toProviderFailure(this.info.id, query.currency, error)],
+      }));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  private async load(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
+    if (queries.length === 0) return [];
+    const links = await this.directory.forWallets(this.info.id, [...new Set(queries.map((query) => query.walletId))]);
+    const accountsOf = (query: BalanceQuery): AccountLink[] => uniqueByRef(links.get(query.walletId) ?? []);
+
+    const refs = [...new Set(queries.flatMap((query) => accountsOf(query).map((link) => link.accountRef)))];
+    const reads = this.readAccounts(refs);
+
+    return Promise.all(
+      queries.map(async (query) => {
+        const balances: AccountBalance[] = [];
+        const errors: { account: string; error: unknown }[] = [];
+        for (const link of accountsOf(query)) {
+          const settled = await reads.get(link.accountRef)!;
+          if (!settled.ok) errors.push({ account: link.accountRef, error: settled.error });
+          // The account's currency is only known from its answer: a query for another currency finds nothing here.
+          else if (query.currency === null || settled.value.currency === query.currency) {
+            balances.push(this.balance(link.accountRef, settled.value));
+          }
+        }
+        return { balances, failures: this.failuresOf(query, errors) };
+      }),
+    );
+  }
+
+  /**
+   * One item per account; the accounts of one API key travel together, `maxItemsPerCall` at a
+   * time, and every call of the batch is made at once.
+   */
+  private readAccounts(refs: readonly string[]): Map<string, Promise<Settled<AccountRead>>> {
+    const reads = new Map<string, Promise<Settled<AccountRead>>>();
+    const byKey = new Map<string, string[]>();
+    for (const ref of refs) {
+      const apiKey = this.apiKeys.get(ref);
+      if (apiKey === undefined) {
+        reads.set(
+          ref,
+          Promise.resolve({
+            ok: false,
+            error: new ProviderError(
+              UNCONFIGURED_ACCOUNT_FAILURE,
+              "the linked account is not configured at this provider (no API key for it)",
+              undefined,
+              undefined,
+              false,
+            ),
+          }),
+        );
+        continue;
+      }
+      const group = byKey.get(apiKey);
+      if (group) group.push(ref);
+      else byKey.set(apiKey, [ref]);
+    }
+
+    for (const [apiKey, group] of byKey) {
+      for (let start = 0; start < group.length; start += this.config.maxItemsPerCall) {
+        const chunk = group.slice(start, start + this.config.maxItemsPerCall);
+        const call = settle(this.readBalances(apiKey, chunk.length));
+        chunk.forEach((ref, position) => {
+          reads.set(
+            ref,
+            call.then((settled): Settled<AccountRead> => (settled.ok ? settled.value[position]! : settled)),
+          );
+        });
+      }
+    }
+    return reads;
+  }
+
+  /**
+   * One POST with `count` balance items; answers the results by position. An envelope error or an
+   * answer that cannot be matched to what was sent throws: it is every item's failure.
+   */
+  private async readBalances(apiKey: string, count: number): Promise<Settled<AccountRead>[]> {
+    const answer = await this.http.send({
+      method: "POST",
+      path: ALPHASMS_PATH,
+      headers: { "content-type": REQUIRED_CONTENT_TYPE },
+      body: balanceRequestBody(apiKey, count),
+    });
+    if (AUTH_FAILURE_HTTP_STATUSES.has(answer.status)) {
+      throw new ProviderError(FailureCode.AUTH_FAILED, `the provider refused our API key (HTTP ${answer.status})`);
+    }
+    if (answer.status >= 500) {
+      throw new ProviderError(FailureCode.UPSTREAM_ERROR, `the provider answered HTTP ${answer.status}`);
+    }
+    if (answer.status !== 200) {
+      throw new ProviderError(FailureCode.BAD_RESPONSE, `the provider answered HTTP ${answer.status}`);
+    }
+
+    // `amount` is a JSON number: it must never pass through a binary float, so no JSON.parse here.
+    const envelope = shaped(jsonApiAnswer, parseLosslessJson(answer.body), []);
+    if (!envelope.success) {
+      const error = errorText(envelope.error);
+      if (isAuthErrorText(envelope.error)) {
+        throw new ProviderError(FailureCode.AUTH_FAILED, `the provider refused our API key: ${error}`, error);
+      }
+      throw new ProviderError(FailureCode.REJECTED, `the provider refused the request: ${error}`, error);
+    }
+    // Results are matched by position only: a count that differs means no position can be trusted.
+    if (envelope.data.length !== count) {
+      throw new ProviderError(
+        FailureCode.BAD_RESPONSE,
+        `the answer holds ${envelope.data.length} results for the ${count} requests sent`,
+      );
+    }
+    const items: BalanceItemAnswer[] = envelope.data.map((item, index) => shaped(balanceItemAnswer, item, ["data", index]));
+    return items.map((item): Settled<AccountRead> => {
+      if (item.success) return { ok: true, value: { currency: item.currency, amount: item.amount } };
+      const error = errorText(item.error);
+      return {
+        ok: false,
+        error: new ProviderError(FailureCode.REJECTED, `the provider refused the balance request: ${error}`, error),
+      };
+    });
+  }
+
+  private balance(account: string, read: AccountRead): AccountBalance {
+    return {
+      providerId: this.info.id,
+      account,
+      currency: read.currency,
+      amount: read.amount,
+      available: read.amount,
+      // This API has no notion of a hold.
+      locked: ScaledDecimal.zero(read.amount.scale),
+    };
+  }
+
+  /**
+   * A query's accounts that could not be read, one failure per cause, naming its accounts: a query
+   * with several linked accounts may lose some of them and keep the others' balances.
+   */
+  private failuresOf(query: BalanceQuery, errors: readonly { account: string; error: unknown }[]): ProviderFailure[] {
+    const byCause = new Map<string, { failure: ProviderFailure; accounts: string[] }>();
+    for (const { account, error } of errors) {
+      const failure = toProviderFailure(this.info.id, query.currency, error);
+      const key = `${failure.code}\u0000${failure.message}`;
+      const group = byCause.get(key);
+      if (group) group.accounts.push(account);
+      else byCause.set(key, { failure, accounts: [account] });
+    }
+    return [...byCause.values()].map(({ failure, accounts }) => ({
+      ...failure,
+      message: `${accounts.length === 1 ? "account" : "accounts"} ${accounts.join(", ")}: ${failure.message}`,
+    }));
+  }
+}
+
+/** Parses `value` with `schema`, or throws a BAD_RESPONSE naming where the answer strays from the documented shape. */
+function shaped<T>(schema: z.ZodType<T>, value: unknown, at: readonly (string | number)[]): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const path = [...at, ...(issue?.path ?? [])].map(String);
+  const where = path.length > 0 ? ` at ${path.join(".")}` : "";
+  throw new ProviderError(FailureCode.BAD_RESPONSE, `the answer is not the documented shape${where}: ${issue?.message ?? "invalid"}`);
+}
+
+function errorText(error: string): string {
+  return error.length > ERROR_TEXT_MAX_LENGTH ? `${error.slice(0, ERROR_TEXT_MAX_LENGTH)}…` : error;
+}
+
+/** Links of one wallet, one per account: a duplicate would show its balance twice. */
+function uniqueByRef(links: readonly AccountLink[]): AccountLink[] {
+  const seen = new Set<string>();
+  return links.filter((link) => {
+    if (seen.has(link.accountRef)) return false;
+    seen.add(link.accountRef);
+    return true;
+  });
+}
+
+async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  try {
+    return { ok: true, value: await promise };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}

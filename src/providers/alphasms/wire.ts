@@ -1,0 +1,102 @@
+// Responsible for the AlphaSMS JSON API wire format: the request body, and answers as zod schemas over a losslessly parsed body.
+import { isLosslessNumber, type LosslessNumber } from "lossless-json";
+import { z } from "zod";
+import { currencyCode } from "../../config/provider-common.js";
+import { ScaledDecimal, isPlainDecimal } from "../../money/decimal.js";
+import { jsonNumberAmount } from "../json-body.js";
+import { AMOUNT_MAY_BE_DECIMAL_STRING, BALANCE_ITEM_TYPE, NEGATIVE_AMOUNT_ACCEPTED, SUCCESS_FLAG_MAY_BE_INTEGER } from "./codes.js";
+
+/* ------------------------------------------------------------------------------------------------
+ * Request
+ * ---------------------------------------------------------------------------------------------- */
+
+export interface BalanceItemRequest {
+  type: typeof BALANCE_ITEM_TYPE;
+}
+
+export interface JsonApiRequest {
+  /** The API key. */
+  auth: string;
+  data: BalanceItemRequest[];
+}
+
+/** `count` balance items under one key: the provider answers them one by one, in the same order. */
+export function balanceRequestBody(apiKey: string, count: number): string {
+  const body: JsonApiRequest = { auth: apiKey, data: Array.from({ length: count }, () => ({ type: BALANCE_ITEM_TYPE })) };
+  return JSON.stringify(body);
+}
+
+/** What the simulator reads of a request (it carries no amounts, so plain JSON.parse is fine there). */
+export const jsonApiRequest = z.object({
+  auth: z.string(),
+  data: z.array(z.looseObject({ type: z.unknown().optional() })).min(1),
+});
+
+/* ------------------------------------------------------------------------------------------------
+ * Answers (over `parseLosslessJson`: every JSON number arrives as a LosslessNumber)
+ * ---------------------------------------------------------------------------------------------- */
+
+const integerFlag = z
+  .custom<LosslessNumber>((value) => isLosslessNumber(value) && (value.value === "0" || value.value === "1"), "expected true or false")
+  .transform((value) => value.value === "1");
+
+/** `success`: a boolean as the examples write it, or 1/0 as the page's table types it (see codes.ts). */
+const successFlag = SUCCESS_FLAG_MAY_BE_INTEGER ? z.union([z.boolean(), integerFlag]) : z.boolean();
+
+const amountAsString = z
+  .string()
+  .refine(isPlainDecimal, "must be a JSON number or a decimal in plain notation")
+  .transform((text) => ScaledDecimal.parse(text));
+
+const anyAmount = AMOUNT_MAY_BE_DECIMAL_STRING ? z.union([jsonNumberAmount, amountAsString]) : jsonNumberAmount;
+
+/** The account's balance, every digit as sent (31.1683 stays 31.1683, never a binary float). */
+export const amountValue = anyAmount.refine(
+  (amount) => NEGATIVE_AMOUNT_ACCEPTED || !amount.isNegative(),
+  "a balance cannot be negative",
+);
+
+/** The provider's currency code, uppercased; anything that is not a code is not trusted. */
+export const answerCurrency = z
+  .string()
+  .transform((code) => code.toUpperCase())
+  .pipe(currencyCode);
+
+export const balanceData = z.object({ amount: amountValue, currency: answerCurrency });
+
+export type BalanceItemAnswer =
+  | { success: true; amount: ScaledDecimal; currency: string }
+  | { success: false; error: string };
+
+export type JsonApiAnswer = { success: true; data: unknown[] } | { success: false; error: string };
+
+/**
+ * An object whose `success` flag decides which shape the rest must have. Written by hand rather
+ * than as a union so that a shape error names the field that is wrong, not "invalid union".
+ */
+function flagged<Ok, Failed>(ok: z.ZodType<Ok>, failed: z.ZodType<Failed>): z.ZodType<Ok | Failed> {
+  return z.looseObject({ success: successFlag }).transform((value, context): Ok | Failed => {
+    const parsed = value.success ? ok.safeParse(value) : failed.safeParse(value);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        context.addIssue({ code: "custom", path: issue.path, message: issue.message });
+      }
+      return z.NEVER;
+    }
+    return parsed.data;
+  });
+}
+
+const failedShape = z.object({ error: z.string() }).transform(({ error }) => ({ success: false as const, error }));
+
+/** One result of the `data` array answering a `{"type":"balance"}` item. */
+export const balanceItemAnswer: z.ZodType<BalanceItemAnswer> = flagged(
+  z.object({ data: balanceData }).transform(({ data }) => ({ success: true as const, ...data })),
+  failedShape,
+);
+
+/** The envelope; its items are read separately, with `balanceItemAnswer`, once their count is checked. */
+export const jsonApiAnswer: z.ZodType<JsonApiAnswer> = flagged(
+  z.object({ data: z.array(z.unknown()) }).transform(({ data }) => ({ success: true as const, data })),
+  failedShape,
+);

@@ -1,0 +1,279 @@
+// Checks that the AlphaSMS simulator answers as the provider's page says, errors included, over real HTTP on loopback.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { AlphaSmsSimulator } from "../../src/providers/alphasms/simulator.js";
+
+const MAIN_KEY = "bb56a4369eb19-main-cfec6d1776bd25";
+const OTHER_KEY = "other-key";
+const PATH = "/api/json.php";
+
+interface Answer {
+  status: number;
+  text: string;
+  json: Record<string, unknown> | undefined;
+}
+
+let simulator: AlphaSmsSimulator;
+
+async function post(
+  body: unknown,
+  options: { path?: string; contentType?: string | null; method?: string; signal?: AbortSignal } = {}
+): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  if (options.contentType !== null) headers["content-type"] = options.contentType ?? "application/json";
+  const response = await fetch(`${simulator.url}${options.path ?? PATH}`, {
+    method: options.method ?? "POST",
+    headers,
+    body: options.method === "GET" ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    signal: options.signal,
+  });
+  const text = await response.text();
+  let json: Record<string, unknown> | undefined;
+  try {
+    // Only shapes and strings are read from `json`; amounts are always checked on `text`.
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, text, json };
+}
+
+const balanceRequest = (auth = MAIN_KEY, count = 1): object => ({
+  auth,
+  data: Array.from({ length: count }, () => ({ type: "balance" })),
+});
+
+beforeEach(async () => {
+  simulator = await AlphaSmsSimulator.start({
+    accounts: [
+      { apiKey: MAIN_KEY, amount: "31.1683" },
+      { apiKey: OTHER_KEY, amount: "1200.5", currency: "USD" },
+    ],
+  });
+});
+
+afterEach(async () => {
+  await simulator.stop();
+});
+
+describe("AlphaSMS simulator: balance", () => {
+  it("answers the page's own request with the page's own answer, byte for byte in its digits", async () => {
+    const answer = await post({ auth: MAIN_KEY, data: [{ type: "balance" }] });
+    expect(answer.status).toBe(200);
+    expect(answer.text).toBe('{"success":true,"data":[{"success":true,"data":{"amount":31.1683,"currency":"UAH"}}]}');
+  });
+
+  it("answers one result per request object, in the same order, each with its own outcome", async () => {
+    const answer = await post({ auth: MAIN_KEY, data: [{ type: "balance" }, { type: "bogus" }, { type: "balance" }, {}] });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({
+      success: true,
+      data: [
+        { success: true, data: { amount: 31.1683, currency: "UAH" } },
+        { success: false, error: "Unknown request type" },
+        { success: true, data: { amount: 31.1683, currency: "UAH" } },
+        { success: false, error: "Unknown request type" },
+      ],
+    });
+  });
+
+  it("answers each key with its own account", async () => {
+    expect((await post(balanceRequest(OTHER_KEY))).text).toContain('"amount":1200.5,"currency":"USD"');
+  });
+
+  it("writes amounts as JSON numbers with every digit as set, and as strings when told to", async () => {
+    simulator.setBalance(MAIN_KEY, "123456789012345678.12345678");
+    expect((await post(balanceRequest())).text).toContain('"amount":123456789012345678.12345678,');
+    simulator.setBalance(MAIN_KEY, "0.10", { amountAs: "string" });
+    expect((await post(balanceRequest())).text).toContain('"amount":"0.10","currency":"UAH"');
+    simulator.setBalance(MAIN_KEY, "5", { amountAs: "number", currency: "EUR" });
+    expect((await post(balanceRequest())).text).toContain('"amount":5,"currency":"EUR"');
+    expect(simulator.balanceOf(MAIN_KEY)).toEqual({ amount: "5", currency: "EUR" });
+  });
+
+  it("setBalance refuses text that is not a JSON number and keeps the old balance", () => {
+    for (const amount of ["1,5", "01.5", ".5", "1.", "+1", "NaN", ""]) {
+      expect(() => simulator.setBalance(MAIN_KEY, amount)).toThrow(RangeError);
+    }
+    expect(simulator.balanceOf(MAIN_KEY)).toEqual({ amount: "31.1683", currency: "UAH" });
+  });
+
+  it("an item error set on a key answers its balance items with it, the envelope still a success", async () => {
+    simulator.setItemError(MAIN_KEY, "Account is blocked");
+    expect((await post(balanceRequest(MAIN_KEY, 2))).json).toEqual({
+      success: true,
+      data: [
+        { success: false, error: "Account is blocked" },
+        { success: false, error: "Account is blocked" },
+      ],
+    });
+    expect((await post(balanceRequest(OTHER_KEY))).json).toMatchObject({ success: true, data: [{ success: true }] });
+    simulator.setItemError(MAIN_KEY, null);
+    expect((await post(balanceRequest())).json).toMatchObject({ data: [{ success: true }] });
+    expect(() => simulator.setItemError("nobody", "x")).toThrow();
+  });
+
+  it("logs the key and item count of each request it read", async () => {
+    await post(balanceRequest(MAIN_KEY, 3));
+    await post(balanceRequest(OTHER_KEY, 1));
+    await post(balanceRequest("wrong", 2));
+    expect(simulator.received()).toEqual([
+      { apiKey: MAIN_KEY, items: 3 },
+      { apiKey: OTHER_KEY, items: 1 },
+    ]);
+  });
+});
+
+describe("AlphaSMS simulator: errors, all with HTTP 200", () => {
+  it('answers a wrong or missing key with the envelope {"success":false,"error":"Access denied"}', async () => {
+    for (const body of [
+      balanceRequest("wrong-key"),
+      { data: [{ type: "balance" }] },
+      { auth: 42, data: [{ type: "balance" }] },
+    ]) {
+      const answer = await post(body);
+      expect(answer.status).toBe(200);
+      expect(answer.text).toBe('{"success":false,"error":"Access denied"}');
+    }
+  });
+
+  it("answers a request without Content-Type: application/json as invalid even when its JSON is valid", async () => {
+    for (const contentType of [null, "text/plain", "application/x-www-form-urlencoded"]) {
+      const answer = await post(balanceRequest(), { contentType });
+      expect(answer.status).toBe(200);
+      expect(answer.json).toEqual({ success: false, error: "Invalid request" });
+    }
+    expect((await post(balanceRequest(), { contentType: "Application/JSON; charset=utf-8" })).json).toMatchObject({
+      success: true,
+    });
+  });
+
+  it("checks the Content-Type before the key", async () => {
+    expect((await post(balanceRequest("wrong-key"), { contentType: "text/plain" })).json).toEqual({
+      success: false,
+      error: "Invalid request",
+    });
+  });
+
+  it.each([
+    ["a body that is not JSON", "{not json"],
+    ["a JSON array", [{ auth: MAIN_KEY }]],
+    ["no data", { auth: MAIN_KEY }],
+    ["an empty data array", { auth: MAIN_KEY, data: [] }],
+    ["data that is not an array", { auth: MAIN_KEY, data: { type: "balance" } }],
+    ["a data item that is not an object", { auth: MAIN_KEY, data: ["balance"] }],
+  ])("answers %s with an envelope error", async (_, body) => {
+    const answer = await post(body);
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({ success: false, error: "Invalid request" });
+  });
+
+  it("knows only POST on /api/json.php", async () => {
+    expect((await post(balanceRequest(), { path: "/api/xml.php" })).status).toBe(404);
+    expect((await post(undefined, { method: "GET" })).status).toBe(405);
+  });
+});
+
+describe("AlphaSMS simulator: knobs", () => {
+  it("counts calls by path and in all, faults and errors included, and resets them", async () => {
+    await post(balanceRequest());
+    await post(balanceRequest("wrong"));
+    await post(balanceRequest(), { path: "/elsewhere" });
+    expect(simulator.calls(PATH)).toBe(2);
+    expect(simulator.calls()).toBe(3);
+    simulator.resetCalls();
+    expect(simulator.calls()).toBe(0);
+    expect(simulator.received()).toEqual([]);
+  });
+
+  it("delays answers by the latency set", async () => {
+    simulator.setLatency(150);
+    const started = performance.now();
+    expect((await post(balanceRequest())).json).toMatchObject({ success: true });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it("http500 answers HTTP 500, and clearing it answers again", async () => {
+    await simulator.setFault("http500");
+    expect((await post(balanceRequest())).status).toBe(500);
+    await simulator.setFault(null);
+    expect((await post(balanceRequest())).status).toBe(200);
+  });
+
+  it("malformed answers invalid JSON that still carries the amount", async () => {
+    await simulator.setFault("malformed");
+    const answer = await post(balanceRequest());
+    expect(answer.status).toBe(200);
+    expect(answer.json).toBeUndefined();
+    expect(answer.text).toContain('"amount":31.1683');
+  });
+
+  it("bad-shape answers valid JSON whose data is an object keyed by position, digits kept", async () => {
+    simulator.setBalance(MAIN_KEY, "123456789012345678.12345678");
+    await simulator.setFault("bad-shape");
+    const answer = await post(balanceRequest());
+    expect(answer.status).toBe(200);
+    expect(answer.json).toBeDefined();
+    expect(Array.isArray(answer.json!.data)).toBe(false);
+    expect(answer.text).toBe(
+      '{"success":true,"data":{"0":{"success":true,"data":{"amount":123456789012345678.12345678,"currency":"UAH"}}}}'
+    );
+    // An envelope error has no data to reshape: it loses its success flag instead.
+    expect((await post(balanceRequest("wrong"))).text).toBe('{"error":"Access denied"}');
+  });
+
+  it("auth answers as a refused key does, whatever the key", async () => {
+    await simulator.setFault("auth");
+    const answer = await post(balanceRequest());
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({ success: false, error: "Access denied" });
+  });
+
+  it("hang never answers, and stop() ends the hanging request", async () => {
+    await simulator.setFault("hang");
+    await expect(post(balanceRequest(), { signal: AbortSignal.timeout(300) })).rejects.toThrow();
+    const pending = post(balanceRequest());
+    pending.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(simulator.calls(PATH)).toBe(2);
+    const started = performance.now();
+    await simulator.stop();
+    expect(performance.now() - started).toBeLessThan(1_000);
+    await expect(pending).rejects.toThrow();
+  });
+
+  it("slow answers only after slowMs, with the true answer", async () => {
+    const slow = await AlphaSmsSimulator.start({ accounts: [{ apiKey: MAIN_KEY, amount: "31.1683" }], slowMs: 300 });
+    try {
+      await slow.setFault("slow");
+      const started = performance.now();
+      const response = await fetch(`${slow.url}${PATH}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(balanceRequest()),
+      });
+      expect(await response.text()).toContain('"amount":31.1683');
+      expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  it("refuse closes the port for real, and clearing it listens again on the same URL", async () => {
+    const url = simulator.url;
+    await post(balanceRequest());
+    await simulator.setFault("refuse");
+    const error: unknown = await post(balanceRequest()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error & { cause?: { code?: string } }).cause?.code).toBe("ECONNREFUSED");
+    await simulator.setFault(null);
+    expect(simulator.url).toBe(url);
+    expect((await post(balanceRequest())).json).toMatchObject({ success: true });
+  });
+
+  it("a fault scoped to one key leaves the other keys alone", async () => {
+    await simulator.setFault("http500", { apiKey: OTHER_KEY });
+    expect((await post(balanceRequest(OTHER_KEY))).status).toBe(500);
+    expect((await post(balanceRequest(MAIN_KEY))).status).toBe(200);
+    await expect(simulator.setFault("refuse", { apiKey: OTHER_KEY })).rejects.toThrow();
+  });
+});
