@@ -1,0 +1,329 @@
+// Responsible for reading the balances of a wallet's linked XPAY payment instruments (operation 40003) over HTTP, one sealed request per instrument.
+import { randomUUID, type KeyObject } from "node:crypto";
+import type { z } from "zod";
+import type { AccountLink } from "../../accounts/account-links.js";
+import { ScaledDecimal } from "../../money/decimal.js";
+import { FailureCode, ProviderError, toProviderFailure, type ProviderFailure } from "../failure.js";
+import { ProviderHttp } from "../http.js";
+import { parseLosslessJson } from "../json-body.js";
+import type { AccountBalance, AccountDirectory, BalanceQuery, BalanceResult, ProviderInfo, WalletProvider } from "../provider.js";
+import {
+  AUTH_FAILURE_CODES,
+  AUTH_FAILURE_HTTP_STATUSES,
+  INCOMPLETE_LINK_FAILURE,
+  INCOMPLETE_LINK_PROVIDER_CODE,
+  OPERATION_GET_BALANCE,
+  PHONE_FORM,
+  SEND_WALLET_ID_AS_USER_ID,
+  SUM_SCALE,
+  TRANSACTION_TIME_ZONE,
+  XpayCode,
+  XpayMessage,
+  failureCodeForAnswerCode,
+  xpayPhone,
+} from "./codes.js";
+import type { XpayProviderConfig } from "./config.js";
+import { EnvelopeError, KeyFormatError, open, readPrivateKeyPem, readPublicKeyPem, seal } from "./envelope.js";
+import {
+  answerEnvelope,
+  balanceRecord,
+  doneData,
+  failData,
+  type AnswerEnvelope,
+  type BalanceRequestData,
+  type FailData,
+  type RequestEnvelope,
+} from "./wire.js";
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** What a link must hold for XPAY to be asked about it. */
+interface InstrumentDetails {
+  uuid: string;
+  phone: string;
+  deviceId: string;
+  email?: string;
+}
+
+/** Lives for the process: owns the connection pool to XPAY's one URL and the parsed keys. */
+export class XpayClient implements WalletProvider {
+  readonly info: ProviderInfo;
+  /** A wallet's XPAY instruments are its account links; their non-secret details ride in the link. */
+  readonly accounts = "linked";
+  private readonly http: ProviderHttp;
+  private readonly partnerPrivateKey: KeyObject;
+  private readonly xpayPublicKey: KeyObject;
+  /** ProviderHttp appends paths to the base URL's path; a base URL without one needs "/". */
+  private readonly path: string;
+
+  constructor(
+    private readonly config: XpayProviderConfig,
+    private readonly directory: AccountDirectory,
+  ) {
+    this.info = { id: config.id, name: config.name, protocol: "xpay", canRefund: false };
+    // Configurations built in code skip the zod checks: the keys are proven here too, naming the field.
+    this.partnerPrivateKey = readKey("partnerPrivateKey", config.id, () => readPrivateKeyPem(config.partnerPrivateKey));
+    this.xpayPublicKey = readKey("xpayPublicKey", config.id, () => readPublicKeyPem(config.xpayPublicKey));
+    this.path = new URL(config.baseUrl).pathname.replace(/\/+$/, "") === "" ? "/" : "";
+    this.http = new ProviderHttp({
+      baseUrl: config.baseUrl,
+      maxConnections: config.maxConnections,
+      timeoutMs: config.timeoutMs,
+    });
+  }
+
+  async loadBalances(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
+    try {
+      return await this.load(queries);
+    } catch (error) {
+      // Only a bug or an unreadable store lands here; the contract is that a batch never rejects.
+      return queries.map((query) => ({
+        balances: [],
+        failures: [toProviderFailure(this.info.id, query.currency, error)],
+      }));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  /** One directory lookup for the batch, then one call per distinct linked instrument, all at once. */
+  private async load(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
+    const asking = queries.filter((query) => this.holds(query.currency));
+    const links =
+      asking.length === 0
+        ? new Map<string, AccountLink[]>()
+        : await this.directory.forWallets(this.info.id, [...new Set(asking.map((query) => query.walletId))]);
+
+    const reads = new Map<string, Promise<Settled<ScaledDecimal>>>();
+    const plans = queries.map((query) => {
+      if (!this.holds(query.currency)) return [];
+      return (links.get(query.walletId) ?? []).map((link) => {
+        const key = JSON.stringify([query.walletId, link.accountRef]);
+        let read = reads.get(key);
+        if (!read) {
+          read = settle(this.readInstrument(query.walletId, link));
+          reads.set(key, read);
+        }
+        return { account: link.accountRef, read };
+      });
+    });
+
+    return Promise.all(
+      plans.map(async (plan, index) => {
+        const query = queries[index]!;
+        const balances: AccountBalance[] = [];
+        const errors: { account: string; error: unknown }[] = [];
+        for (const { account, read } of plan) {
+          const settled = await read;
+          if (settled.ok) balances.push(this.balance(account, settled.value));
+          else errors.push({ account, error: settled.error });
+        }
+        return { balances, failures: this.failuresOf(query, errors) };
+      }),
+    );
+  }
+
+  /** Every XPAY balance is in the one configured currency: a query for another has nothing here. */
+  private holds(currency: string | null): boolean {
+    return currency === null || currency === this.config.currency;
+  }
+
+  private async readInstrument(walletId: string, link: AccountLink): Promise<ScaledDecimal> {
+    const instrument = instrumentOf(link);
+    const data: BalanceRequestData = {
+      ...(SEND_WALLET_ID_AS_USER_ID ? { UserID: walletId } : {}),
+      Phone: instrument.phone,
+      ...(instrument.email === undefined ? {} : { Email: instrument.email }),
+      DeviceID: instrument.deviceId,
+      UUID: instrument.uuid,
+      Transaction: { TransactionID: randomUUID(), TerminalID: this.config.terminalId, DateTime: transactionDateTime(new Date()) },
+    };
+    const sealed = seal(JSON.stringify(data), {
+      recipientPublicKey: this.xpayPublicKey,
+      senderPrivateKey: this.partnerPrivateKey,
+    });
+    const envelope: RequestEnvelope = {
+      Partner: { PartnerToken: this.config.partnerToken, OperationType: OPERATION_GET_BALANCE },
+      Data: sealed.data,
+      KeyAES: sealed.keyAes,
+      Sign: sealed.sign,
+    };
+
+    const answer = await this.http.send({
+      method: "POST",
+      path: this.path,
+      headers: { "content-type": "application/json; charset=utf-8" },
+      body: JSON.stringify(envelope),
+    });
+    if (AUTH_FAILURE_HTTP_STATUSES.has(answer.status)) {
+      throw new ProviderError(FailureCode.AUTH_FAILED, `XPAY refused our partner token or signature (HTTP ${answer.status})`);
+    }
+    if (answer.status >= 500) throw new ProviderError(FailureCode.UPSTREAM_ERROR, `XPAY answered HTTP ${answer.status}`);
+    if (answer.status !== 200) throw new ProviderError(FailureCode.BAD_RESPONSE, `XPAY answered HTTP ${answer.status}`);
+
+    const envelopeAnswer = shaped(answerEnvelope, parseLosslessJson(answer.body), "the answer");
+    const record = this.recordOf(envelopeAnswer);
+    const parsed = shaped(balanceRecord, parseLosslessJson(record), "the balance record");
+    // A mixed-up answer (another instrument's, a replayed one) must not be shown as this instrument's money.
+    if (parsed.uuid !== instrument.uuid) {
+      throw new ProviderError(FailureCode.BAD_RESPONSE, "the balance record is about another payment instrument");
+    }
+    return parsed.Sum;
+  }
+
+  /** The balance record's JSON text from a "done" answer; every other answer becomes its ProviderError. */
+  private recordOf(answer: AnswerEnvelope): string {
+    const { Code: code, Message: message } = answer;
+    if (AUTH_FAILURE_CODES.has(code)) {
+      throw new ProviderError(
+        FailureCode.AUTH_FAILED,
+        `XPAY refused our partner token or signature (Code ${code}${message ? ` "${message}"` : ""})`,
+        String(code),
+      );
+    }
+    if (code === XpayCode.NEED_ACS) {
+      throw new ProviderError(
+        FailureCode.NEEDS_CONFIRMATION,
+        "XPAY asks for an extra OTP confirmation (needACS) before it shows this balance",
+        String(code),
+      );
+    }
+    if (code !== XpayCode.OK) {
+      throw new ProviderError(
+        failureCodeForAnswerCode(code),
+        `XPAY answered Code ${code}${message ? ` "${message}"` : ""}`,
+        `Code ${code}`,
+      );
+    }
+    if (message === XpayMessage.FAIL) throw rejected(shaped(failData, answer.Data, "the answer's Data"));
+    if (message !== XpayMessage.DONE) {
+      throw new ProviderError(FailureCode.BAD_RESPONSE, `the answer's Message is ${JSON.stringify(message)}, neither "done" nor "fail"`);
+    }
+
+    const data = shaped(doneData, answer.Data, "the answer's Data");
+    if ("DecodedData" in data) {
+      // A signed answer cannot be stripped down to a clear one unnoticed while we expect signed ones.
+      if (this.config.answers === "encoded") {
+        throw new ProviderError(
+          FailureCode.BAD_RESPONSE,
+          "XPAY answered in the clear (DecodedData) while this provider expects encrypted answers (answers: encoded)",
+        );
+      }
+      return data.DecodedData;
+    }
+    try {
+      return open(
+        { data: data.EncodedData, keyAes: answer.KeyAES ?? "", sign: answer.Sign ?? "" },
+        { senderPublicKey: this.xpayPublicKey, recipientPrivateKey: this.partnerPrivateKey },
+      );
+    } catch (error) {
+      if (!(error instanceof EnvelopeError)) throw error;
+      const why =
+        error.reason === "signature"
+          ? "its Sign does not verify with xpayPublicKey"
+          : `it cannot be opened with partnerPrivateKey (${error.message})`;
+      throw new ProviderError(FailureCode.BAD_RESPONSE, `the encrypted answer cannot be trusted: ${why}`, undefined, { cause: error });
+    }
+  }
+
+  private balance(account: string, amount: ScaledDecimal): AccountBalance {
+    return {
+      providerId: this.info.id,
+      account,
+      currency: this.config.currency,
+      amount,
+      available: amount,
+      // XPAY shows one Sum per instrument, with no notion of a hold.
+      locked: ScaledDecimal.zero(SUM_SCALE),
+    };
+  }
+
+  /** Failures with the same cause become one, naming its accounts (a wallet may link several instruments). */
+  private failuresOf(query: BalanceQuery, errors: readonly { account: string; error: unknown }[]): ProviderFailure[] {
+    const byCause = new Map<string, { failure: ProviderFailure; accounts: string[] }>();
+    for (const { account, error } of errors) {
+      const failure = toProviderFailure(this.info.id, query.currency, error);
+      const key = `${failure.code}\u0000${failure.message}`;
+      const group = byCause.get(key);
+      if (group) group.accounts.push(account);
+      else byCause.set(key, { failure, accounts: [account] });
+    }
+    return [...byCause.values()].map(({ failure, accounts }) => ({ ...failure, message: `${accounts.join(", ")}: ${failure.message}` }));
+  }
+}
+
+/** The instrument a link names, or the INCOMPLETE_LINK failure (thrown before any call). */
+function instrumentOf(link: AccountLink): InstrumentDetails {
+  const { instrumentUuid, deviceId, email } = link.details;
+  const phone = link.details.phone === undefined ? undefined : xpayPhone(link.details.phone);
+  const missing: string[] = [];
+  if (!instrumentUuid) missing.push("instrumentUuid");
+  if (!phone || !PHONE_FORM.test(phone)) missing.push("phone (380xxxxxxxxx)");
+  if (!deviceId) missing.push("deviceId");
+  if (missing.length > 0 || !instrumentUuid || !phone || !deviceId) {
+    throw new ProviderError(
+      INCOMPLETE_LINK_FAILURE,
+      `the account link lacks what XPAY requires: ${missing.join(", ")}; no request was sent`,
+      INCOMPLETE_LINK_PROVIDER_CODE,
+      undefined,
+      false,
+    );
+  }
+  return { uuid: instrumentUuid, phone, deviceId, ...(email ? { email } : {}) };
+}
+
+function rejected(data: FailData): ProviderError {
+  const status = data.OperationStatus === undefined ? "" : `, OperationStatus ${data.OperationStatus}`;
+  const operation = data.OperationID === undefined ? "" : `, OperationID ${data.OperationID}`;
+  return new ProviderError(
+    FailureCode.REJECTED,
+    `XPAY refused the balance request: Reason ${data.Reason}${status}${operation}`,
+    String(data.Reason),
+  );
+}
+
+/** `value` through `schema`, or a BAD_RESPONSE naming where it strays from the documented shape. */
+function shaped<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+  throw new ProviderError(FailureCode.BAD_RESPONSE, `${what} is not the documented shape${where}: ${issue?.message ?? "invalid"}`);
+}
+
+function readKey(field: string, providerId: string, read: () => KeyObject): KeyObject {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof KeyFormatError) throw new KeyFormatError(`XPAY provider "${providerId}": ${field} ${error.message}`);
+    throw error;
+  }
+}
+
+const KYIV_TIME = new Intl.DateTimeFormat("en-GB", {
+  timeZone: TRANSACTION_TIME_ZONE,
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+});
+
+/** "2022-04-21 02:46:33", as the page's request example writes `Transaction.DateTime`. */
+export function transactionDateTime(at: Date): string {
+  const parts = KYIV_TIME.formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((candidate) => candidate.type === type)?.value ?? "00";
+  return `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")}:${part("second")}`;
+}
+
+async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  try {
+    return { ok: true, value: await promise };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}

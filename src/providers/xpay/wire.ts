@@ -1,0 +1,96 @@
+// Responsible for the XPAY wire format of operation 40003: request envelope and Data, answers as zod schemas, Sum as an exact amount.
+import { isLosslessNumber, type LosslessNumber } from "lossless-json";
+import { z } from "zod";
+import { ScaledDecimal } from "../../money/decimal.js";
+import { jsonInteger } from "../json-body.js";
+import { NEGATIVE_SUM_ACCEPTED, PHONE_FORM, SUM_MAY_BE_DIGIT_STRING, SUM_SCALE } from "./codes.js";
+
+/* ------------------------------------------------------------------------------------------------
+ * Requests (the simulator validates with these; the client builds the same shapes)
+ * ---------------------------------------------------------------------------------------------- */
+
+/** The JSON body POSTed for every operation. `Data`, `KeyAES` and `Sign` are base64 (see envelope.ts). */
+export interface RequestEnvelope {
+  Partner: { PartnerToken: string; OperationType: number };
+  Data: string;
+  KeyAES: string;
+  Sign: string;
+}
+
+export const requestEnvelope = z.object({
+  Partner: z.object({ PartnerToken: z.string(), OperationType: z.number().int() }),
+  Data: z.string(),
+  KeyAES: z.string(),
+  Sign: z.string(),
+});
+
+/** The Data of operation 40003, before encryption. */
+export interface BalanceRequestData {
+  UserID?: string;
+  Phone: string;
+  Email?: string;
+  DeviceID: string;
+  UUID: string;
+  Transaction: { TransactionID: string; TerminalID: string; DateTime: string };
+}
+
+export const balanceRequestData = z.object({
+  UserID: z.string().optional(),
+  Phone: z.string().regex(PHONE_FORM),
+  Email: z.string().optional(),
+  DeviceID: z.string().min(1),
+  UUID: z.string().min(1),
+  Transaction: z.object({
+    TransactionID: z.string().min(1),
+    TerminalID: z.string().min(1),
+    DateTime: z.string().min(1),
+  }),
+});
+
+/* ------------------------------------------------------------------------------------------------
+ * Answers (over parseLosslessJson: every JSON number is a LosslessNumber)
+ * ---------------------------------------------------------------------------------------------- */
+
+/** Every answer: `Code` and `Message`, then `Data` whose shape depends on them; `KeyAES`/`Sign` when `Data` is encrypted. */
+export const answerEnvelope = z.object({
+  Code: jsonInteger,
+  Message: z.string().optional(),
+  Data: z.unknown().optional(),
+  KeyAES: z.string().optional(),
+  Sign: z.string().optional(),
+});
+export type AnswerEnvelope = z.output<typeof answerEnvelope>;
+
+/** `Data` of a "done" answer: the balance record as a JSON text, in the clear or encrypted. */
+export const doneData = z.union([z.object({ DecodedData: z.string() }), z.object({ EncodedData: z.string().min(1) })]);
+
+/** `Data` of a "fail" answer. The Reason table is not published: it is kept as it came, for providerCode. */
+export const failData = z.object({
+  OperationID: jsonInteger.optional(),
+  OperationStatus: jsonInteger.optional(),
+  Reason: z.union([jsonInteger, z.string().min(1)]),
+});
+export type FailData = z.output<typeof failData>;
+
+const integerNumber = z.custom<LosslessNumber>(
+  (value) => isLosslessNumber(value) && /^-?\d+$/.test(value.value),
+  "Sum must be an integer number of kopecks",
+);
+const digitString = z
+  .string()
+  .regex(/^-?\d+$/, "Sum must be an integer number of kopecks")
+  .refine(() => SUM_MAY_BE_DIGIT_STRING, "Sum must be a JSON integer, not a string");
+
+/** `Sum`: kopecks, exact whatever their size (never through a JS number), as a 2-decimal amount. */
+export const sumKopecks = z
+  .union([integerNumber, digitString])
+  .transform((sum) => ScaledDecimal.fromMinorUnits(typeof sum === "string" ? sum : sum.value, SUM_SCALE))
+  .refine((amount) => NEGATIVE_SUM_ACCEPTED || !amount.isNegative(), "a balance cannot be negative");
+
+/** The balance record inside DecodedData / EncodedData. */
+export const balanceRecord = z.object({
+  uuid: z.string().min(1),
+  Sum: sumKopecks,
+  DateTime: z.string().optional(),
+});
+export type BalanceRecord = z.output<typeof balanceRecord>;
