@@ -137,7 +137,7 @@ describe("SlotSpecClient: balances", () => {
 
   it('"Have no Wallet" (code 2) is an empty answer, not a failure', async () => {
     const results = await client().loadBalances([
-      { walletId: "tester", currency: "JPY" },
+      { walletId: "rich", currency: "EUR" },
       { walletId: "nobody", currency: null },
     ]);
     expect(results).toEqual([
@@ -145,6 +145,12 @@ describe("SlotSpecClient: balances", () => {
       { balances: [], failures: [] },
     ]);
     expect(simulator.calls("/user/balance")).toBe(3);
+  });
+
+  it("never asks about a currency the partner is not configured to hold", async () => {
+    const results = await client().loadBalances([{ walletId: "tester", currency: "JPY" }]);
+    expect(results).toEqual([{ balances: [], failures: [] }]);
+    expect(simulator.calls()).toBe(0);
   });
 
   it("makes one call per distinct (wallet, currency) pair of the batch, null currency expanded", async () => {

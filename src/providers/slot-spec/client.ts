@@ -82,7 +82,8 @@ export class SlotSpecClient implements WalletProvider {
     const reads = new Map<string, Read<ScaledDecimal>>();
     const plans = queries.map((query) => {
       if (!isPossibleWalletId(query.walletId)) return [];
-      const currencies = query.currency === null ? this.config.currencies : [query.currency];
+      // The partner holds only its configured currencies: asking it about another would be a wasted call.
+      const currencies = query.currency === null ? this.config.currencies : this.config.currencies.filter((c) => c === query.currency);
       return [...new Set(currencies)].filter(isPossibleCurrency).map((currency) => {
         const key = JSON.stringify([query.walletId, currency]);
         let read = reads.get(key);

@@ -19,7 +19,7 @@ export const slotSpecProviderConfig = z.strictObject({
     }, "must not carry a query string or fragment"),
   partnerId: z.string().min(1),
   token: secretReference,
-  /** What a query for "every currency" asks about, one call each, unless `userInfo` is on. */
+  /** The currencies the partner holds: a query for every currency asks about each (one call each unless `userInfo`); others are never asked. */
   currencies: z
     .array(
       // A longer code cannot be sent in the protocol's currency field: better refused at start than never found.

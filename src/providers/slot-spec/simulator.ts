@@ -93,6 +93,11 @@ export class SlotSpecSimulator {
     return this.knobs.calls(path);
   }
 
+  /** Answers every balance and info read Failed with `code` (1 Invalid Parameter, 3 Not Enough Balance), or stops. */
+  setBusinessFailure(code: number | null): void {
+    this.provider.businessFailure = code;
+  }
+
   /** The refunds applied so far, each once, in the order applied. */
   debits(): readonly SimulatedDebit[] {
     return [...this.provider.debits];
@@ -116,6 +121,8 @@ class SlotSpecProvider implements SimulatedProtocol {
   private readonly refunds = new Map<string, SimulatorAnswer>();
   /** Every refund applied, in order: the provider's own record, to compare a ledger with. */
   readonly debits: SimulatedDebit[] = [];
+  /** When set, every read is answered Failed with this documented code (a business failure on demand). */
+  businessFailure: number | null = null;
 
   constructor(private readonly partners: readonly SlotSpecPartner[]) {}
 
@@ -144,6 +151,7 @@ class SlotSpecProvider implements SimulatedProtocol {
     if (typeof body !== "object" || body === null || Array.isArray(body)) return failed(UNREADABLE_REQUEST_CODE);
     const uuid = (body as { uuid?: unknown }).uuid;
     const echo = typeof uuid === "string" ? uuid : undefined;
+    if (this.businessFailure !== null && request.path !== SLOT_SPEC_PATHS.refund) return failed(this.businessFailure, echo);
 
     switch (request.path) {
       case SLOT_SPEC_PATHS.balance:
