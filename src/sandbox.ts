@@ -1,7 +1,6 @@
-// Responsible for the built-in sandbox: provider simulators on loopback with demo wallets, and the subgraph in front of them.
-import { randomBytes } from "node:crypto";
+// Responsible for the built-in sandbox: the demo providers' simulators, the store with the demo links, and the subgraph in front of them.
 import type { ProviderConfig } from "./config/providers-file.js";
-import { SlotSpecSimulator } from "./providers/slot-spec/simulator.js";
+import { startDemoProviders, type DemoProviders } from "./sandbox/demo-providers.js";
 import { startServer, type RunningServer } from "./server.js";
 import { DEFAULT_STORE_URL } from "./config/app-config.js";
 import { createServices, DEFAULT_LEDGER_SETTINGS, type LedgerSettings, type ProcessServices } from "./services.js";
@@ -11,11 +10,16 @@ export const EXAMPLE_QUERY = /* GraphQL */ `
 query ExampleWallet {
   wallet(id: "tester") {
     total(currency: "USD")
-    balances(currency: "USD") {
+    totalUAH: total(currency: "UAH")
+    balances {
       provider { name }
+      account
       currency
       amount
+      available
+      locked
     }
+    failures { provider { name } code retryable }
   }
 }
 `;
@@ -37,55 +41,22 @@ export interface Sandbox {
   url: string;
   server: RunningServer;
   services: ProcessServices;
-  simulators: { kyren: SlotSpecSimulator; luckyMonaco: SlotSpecSimulator };
+  simulators: DemoProviders["simulators"];
   providers: ProviderConfig[];
   stop(): Promise<void>;
 }
 
-/** Credentials are made up per start: the sandbox's simulators accept only these. */
-function credentials(): { partnerId: string; token: string } {
-  return { partnerId: `sandbox-${randomBytes(3).toString("hex")}`, token: randomBytes(24).toString("base64url") };
-}
-
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const kyrenPartner = credentials();
-  const luckyMonacoPartner = credentials();
-  const kyren = await SlotSpecSimulator.start({
-    partners: [kyrenPartner],
-    wallets: { tester: { USD: "100.0" } },
-  });
-  const luckyMonaco = await SlotSpecSimulator.start({
-    partners: [luckyMonacoPartner],
-    wallets: { tester: { USD: "300.0" } },
-  });
-
-  const common = { protocol: "slot-spec", timeoutMs: options.providerTimeoutMs ?? 3_000, maxConnections: 16, currencies: ["USD", "EUR"] } as const;
-  const providers: ProviderConfig[] = [
-    // Kyren, the later brand, offers /user/info: one call answers every currency of a user.
-    {
-      ...common,
-      id: "kyren",
-      name: "Kyren",
-      baseUrl: kyren.url,
-      ...kyrenPartner,
-      userInfo: true,
-      canRefund: false,
-      currencies: [...common.currencies],
-    },
-    // Lucky Monaco publishes the refund call.
-    {
-      ...common,
-      id: "lucky-monaco",
-      name: "Lucky Monaco",
-      baseUrl: luckyMonaco.url,
-      ...luckyMonacoPartner,
-      userInfo: false,
-      canRefund: true,
-      currencies: [...common.currencies],
-    },
-  ];
-
-  const services = await createServices(providers, options.storeUrl ?? DEFAULT_STORE_URL, options.ledger ?? DEFAULT_LEDGER_SETTINGS);
+  const demo = await startDemoProviders({ timeoutMs: options.providerTimeoutMs ?? 3_000 });
+  const services = await createServices(
+    demo.providers,
+    options.storeUrl ?? DEFAULT_STORE_URL,
+    options.ledger ?? DEFAULT_LEDGER_SETTINGS,
+  );
+  for (const link of demo.links) {
+    const { userErrors } = await services.accountLinks.link(link, link.details);
+    if (userErrors.length > 0) throw new Error(`the sandbox could not link its demo account: ${JSON.stringify(userErrors)}`);
+  }
   const server = await startServer({
     services,
     port: options.port ?? 4001,
@@ -100,12 +71,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url: server.url,
     server,
     services,
-    simulators: { kyren, luckyMonaco },
-    providers,
+    simulators: demo.simulators,
+    providers: demo.providers,
     async stop() {
       await server.stop();
       await services.close();
-      await Promise.all([kyren.stop(), luckyMonaco.stop()]);
+      await demo.stop();
     },
   };
 }

@@ -2,11 +2,19 @@
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { alphaSmsProviderConfig } from "../providers/alphasms/config.js";
+import { namiProviderConfig } from "../providers/nami/config.js";
 import { slotSpecProviderConfig } from "../providers/slot-spec/config.js";
+import { xpayProviderConfig } from "../providers/xpay/config.js";
 import { ConfigError, describeIssues } from "./config-error.js";
 
 /** Every protocol's configuration; `protocol` says which one a provider speaks. */
-export const providerConfig = z.discriminatedUnion("protocol", [slotSpecProviderConfig]);
+export const providerConfig = z.discriminatedUnion("protocol", [
+  slotSpecProviderConfig,
+  alphaSmsProviderConfig,
+  namiProviderConfig,
+  xpayProviderConfig,
+]);
 export type ProviderConfig = z.output<typeof providerConfig>;
 
 export const providersFile = z

@@ -57,8 +57,7 @@ describe("a gateway in front of both subgraphs", () => {
   it("gives 100 users their wallets in one _entities request at the minimum upstream calls", async () => {
     const ids = userIds(100);
     for (const [i, id] of ids.entries()) if (i > 0) sandbox.simulators.kyren.setWallet(id, "USD", `${i}.25`);
-    sandbox.simulators.kyren.resetCalls();
-    sandbox.simulators.luckyMonaco.resetCalls();
+    for (const simulator of Object.values(sandbox.simulators)) simulator.resetCalls();
     walletRequests = [];
 
     const { users: answer } = dataOf(
@@ -78,12 +77,16 @@ describe("a gateway in front of both subgraphs", () => {
 
     expect(walletRequests).toEqual(["POST /graphql"]);
     // The minimum the providers' APIs allow: Kyren answers all of a user's currencies in one /user/info call,
-    // Lucky Monaco needs one /user/balance call per user for USD.
-    const minimum = { kyrenInfo: 100, luckyMonacoBalance: 100 };
+    // Lucky Monaco needs one /user/balance call per user for USD, AlphaSMS one for the one user with a linked
+    // account (its answer tells the currency), and Nami and XPAY hold no USD.
+    const { kyren, luckyMonaco, alphaSms, nami, xpay } = sandbox.simulators;
     expect({
-      kyrenInfo: sandbox.simulators.kyren.calls("/user/info"),
-      luckyMonacoBalance: sandbox.simulators.luckyMonaco.calls("/user/balance"),
-    }).toEqual(minimum);
-    expect(sandbox.simulators.kyren.calls() + sandbox.simulators.luckyMonaco.calls()).toBe(200);
+      kyrenInfo: kyren.calls("/user/info"),
+      luckyMonacoBalance: luckyMonaco.calls("/user/balance"),
+      alphaSms: alphaSms.calls(),
+      nami: nami.calls(),
+      xpay: xpay.calls(),
+    }).toEqual({ kyrenInfo: 100, luckyMonacoBalance: 100, alphaSms: 1, nami: 0, xpay: 0 });
+    expect(Object.values(sandbox.simulators).reduce((sum, simulator) => sum + simulator.calls(), 0)).toBe(201);
   });
 });

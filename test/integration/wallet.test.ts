@@ -1,4 +1,4 @@
-// A frontend reads wallets through the subgraph over HTTP, against the SLOT_SPEC simulators on loopback.
+// A frontend reads wallets through the subgraph over HTTP, against the five providers' simulators on loopback.
 import { readFile } from "node:fs/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EXAMPLE_QUERY, startSandbox, type Sandbox } from "../../src/sandbox.js";
@@ -16,13 +16,17 @@ import { dataOf, postGraphQL } from "../support/graphql-http.js";
 const TIMEOUT_MS = 1_000;
 let sandbox: Sandbox;
 
+/** Calls counted at the simulators, by provider (and by path where a provider has several). */
 function upstreamCalls() {
-  const { kyren, luckyMonaco } = sandbox.simulators;
+  const { kyren, luckyMonaco, alphaSms, nami, xpay } = sandbox.simulators;
   return {
     kyrenInfo: kyren.calls("/user/info"),
     kyrenBalance: kyren.calls("/user/balance"),
     luckyMonacoBalance: luckyMonaco.calls("/user/balance"),
-    all: kyren.calls() + luckyMonaco.calls(),
+    alphaSms: alphaSms.calls(),
+    nami: nami.calls(),
+    xpay: xpay.calls(),
+    all: Object.values(sandbox.simulators).reduce((sum, simulator) => sum + simulator.calls(), 0),
   };
 }
 
@@ -35,47 +39,72 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  await sandbox.simulators.kyren.setFault(null);
-  await sandbox.simulators.luckyMonaco.setFault(null);
-  sandbox.simulators.kyren.setLatency(0);
-  sandbox.simulators.luckyMonaco.setLatency(0);
-  sandbox.simulators.kyren.resetCalls();
-  sandbox.simulators.luckyMonaco.resetCalls();
+  for (const simulator of Object.values(sandbox.simulators)) {
+    await simulator.setFault(null);
+    simulator.setLatency(0);
+    simulator.resetCalls();
+  }
 });
 
 describe("reading a wallet", () => {
   it("answers the README's example query with the answer the README shows", async () => {
     const readme = await readFile(new URL("../../README.md", import.meta.url), "utf8");
-    const example = /## Example\n+```graphql\n([\s\S]*?)```\n+```json\n([\s\S]*?)```/.exec(readme);
+    const example = /## Example\n+```graphql\n([\s\S]*?)```[^`]*```json\n([\s\S]*?)```/.exec(readme);
     expect(example?.[1]?.trim()).toBe(EXAMPLE_QUERY.trim());
     const response = await postGraphQL(sandbox.graphqlUrl, ExampleWalletDocument);
     expect({ data: response.data }).toEqual(JSON.parse(example![2]!));
     const { wallet } = dataOf(response);
     expect(wallet.total).toBe("400.0");
-    expect(wallet.balances).toEqual([
-      { provider: { name: "Kyren" }, currency: "USD", amount: "100.0" },
-      { provider: { name: "Lucky Monaco" }, currency: "USD", amount: "300.0" },
-    ]);
+    expect(new Set(wallet.balances.map((balance) => balance.provider.name))).toEqual(
+      new Set(["Kyren", "Lucky Monaco", "AlphaSMS", "Nami Exchange", "XPAY"]),
+    );
   });
 
-  it("shows every currency with amount, available and locked, asking each provider the fewest times", async () => {
+  it("shows every currency at all five providers, amount = available + locked, at the fewest calls the APIs allow", async () => {
     sandbox.simulators.kyren.setWallet("tester", "EUR", "0.00000001");
     try {
       const { wallet } = dataOf(
-        await postGraphQL(sandbox.graphqlUrl, WalletOverviewDocument, { id: "tester", currency: null, totalCurrency: "EUR" }),
+        await postGraphQL(sandbox.graphqlUrl, WalletOverviewDocument, { id: "tester", currency: null, totalCurrency: "UAH" }),
       );
       expect(wallet.failures).toEqual([]);
+      const row = (provider: string, account: string, currency: string, amount: string, available: string, locked: string) => ({
+        provider: { id: provider, name: expect.any(String) },
+        account,
+        currency,
+        amount,
+        available,
+        locked,
+      });
       expect(wallet.balances).toEqual([
-        { provider: { id: "kyren", name: "Kyren" }, account: "tester", currency: "USD", amount: "100.0", available: "100.0", locked: "0.0" },
-        { provider: { id: "kyren", name: "Kyren" }, account: "tester", currency: "EUR", amount: "0.00000001", available: "0.00000001", locked: "0.00000000" },
-        { provider: { id: "lucky-monaco", name: "Lucky Monaco" }, account: "tester", currency: "USD", amount: "300.0", available: "300.0", locked: "0.0" },
+        row("kyren", "tester", "USD", "100.0", "100.0", "0.0"),
+        row("kyren", "tester", "EUR", "0.00000001", "0.00000001", "0.00000000"),
+        row("lucky-monaco", "tester", "USD", "300.0", "300.0", "0.0"),
+        row("alphasms", "main", "UAH", "31.1683", "31.1683", "0.0000"),
+        row("nami", "main:spot", "BTC", "0.00012345", "0.00012345", "0"),
+        row("nami", "main:spot", "USDT", "1234.56789012", "1000.06789012", "234.5"),
+        row("nami", "main:futures", "USDT", "50", "50", "0"),
+        row("xpay", "xpay-wallet", "UAH", "500.00", "500.00", "0.00"),
       ]);
-      expect(wallet.total).toBe("0.00000001");
-      // Kyren answers every currency in one /user/info call; Lucky Monaco is asked once per configured currency.
-      expect(upstreamCalls()).toEqual({ kyrenInfo: 1, kyrenBalance: 0, luckyMonacoBalance: 2, all: 3 });
+      expect(wallet.total).toBe("531.1683");
+      // Kyren answers every currency in one /user/info call, Lucky Monaco one call per configured currency,
+      // AlphaSMS one call for the API key, Nami one per wallet type (spot, futures), XPAY one per instrument.
+      expect(upstreamCalls()).toEqual({ kyrenInfo: 1, kyrenBalance: 0, luckyMonacoBalance: 2, alphaSms: 1, nami: 2, xpay: 1, all: 7 });
     } finally {
       sandbox.simulators.kyren.setWallet("tester", "EUR", "0");
     }
+  });
+
+  it("spans several providers in one currency: UAH at AlphaSMS and XPAY", async () => {
+    const { wallet } = dataOf(
+      await postGraphQL(sandbox.graphqlUrl, WalletOverviewDocument, { id: "tester", currency: "UAH", totalCurrency: "UAH" }),
+    );
+    expect(wallet.balances.map((b) => [b.provider.id, b.amount])).toEqual([
+      ["alphasms", "31.1683"],
+      ["xpay", "500.00"],
+    ]);
+    expect(wallet.total).toBe("531.1683");
+    // Nothing asks Lucky Monaco (USD, EUR) or Nami (no UAH asset) about UAH.
+    expect(upstreamCalls()).toMatchObject({ luckyMonacoBalance: 0, nami: 0, alphaSms: 1, xpay: 1 });
   });
 
   it("costs one upstream call per distinct balance when aliases and a total ask for the same one", async () => {
@@ -83,7 +112,8 @@ describe("reading a wallet", () => {
     expect(first.usd.map((b) => b.amount)).toEqual(["100.0", "300.0"]);
     expect(first.again).toEqual(first.usd);
     expect(first.total).toBe("400.0");
-    expect(upstreamCalls()).toEqual({ kyrenInfo: 1, kyrenBalance: 0, luckyMonacoBalance: 1, all: 2 });
+    // AlphaSMS tells an account's currency only in its answer, so a USD question still costs it one call.
+    expect(upstreamCalls()).toEqual({ kyrenInfo: 1, kyrenBalance: 0, luckyMonacoBalance: 1, alphaSms: 1, nami: 0, xpay: 0, all: 3 });
   });
 
   it("shows an unknown user an empty wallet and a zero total, not an error", async () => {
@@ -102,7 +132,8 @@ describe("reading a wallet", () => {
     expect(_entities).toHaveLength(100);
     expect(_entities[0]).toMatchObject({ id: "tester", balances: [{ amount: "100.0" }, { amount: "300.0" }], failures: [] });
     expect(_entities[42]).toMatchObject({ id: "user-42", balances: [{ provider: { id: "lucky-monaco" }, amount: "42.50" }] });
-    expect(upstreamCalls()).toEqual({ kyrenInfo: 100, kyrenBalance: 0, luckyMonacoBalance: 100, all: 200 });
+    // Only tester has linked accounts: AlphaSMS is asked once for it; Nami and XPAY hold no USD.
+    expect(upstreamCalls()).toEqual({ kyrenInfo: 100, kyrenBalance: 0, luckyMonacoBalance: 100, alphaSms: 1, nami: 0, xpay: 0, all: 201 });
   });
 
   it("lists the configured providers without calling any", async () => {
@@ -110,6 +141,9 @@ describe("reading a wallet", () => {
     expect(providers).toEqual([
       { id: "kyren", name: "Kyren", protocol: "slot-spec", canRefund: false },
       { id: "lucky-monaco", name: "Lucky Monaco", protocol: "slot-spec", canRefund: true },
+      { id: "alphasms", name: "AlphaSMS", protocol: "alphasms", canRefund: false },
+      { id: "nami", name: "Nami Exchange", protocol: "nami", canRefund: false },
+      { id: "xpay", name: "XPAY", protocol: "xpay", canRefund: false },
     ]);
     expect(upstreamCalls().all).toBe(0);
   });
@@ -127,7 +161,7 @@ describe("reading a wallet", () => {
 });
 
 describe("account links", () => {
-  it("refuses to link an account at a provider that keys accounts by user id, and lists none", async () => {
+  it("refuses to link an account at a provider that keys accounts by user id; the demo wallet's links are listed", async () => {
     const { linkAccount } = dataOf(
       await postGraphQL(sandbox.graphqlUrl, LinkAccountDocument, {
         input: { walletId: "tester", providerId: "kyren", accountRef: "tester", details: { phone: "380501234567" } },
@@ -138,7 +172,11 @@ describe("account links", () => {
       userErrors: [{ code: "PROVIDER_NEEDS_NO_LINK", field: ["input", "providerId"], message: expect.any(String) }],
     });
     const { wallet } = dataOf(await postGraphQL(sandbox.graphqlUrl, WalletAccountLinksDocument, { id: "tester" }));
-    expect(wallet.accountLinks).toEqual([]);
+    expect(wallet.accountLinks).toEqual([
+      { provider: { id: "alphasms" }, accountRef: "main" },
+      { provider: { id: "nami" }, accountRef: "main" },
+      { provider: { id: "xpay" }, accountRef: "xpay-wallet" },
+    ]);
   });
 });
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readAppConfig } from "../../src/config/app-config.js";
 import { ConfigError } from "../../src/config/config-error.js";
 import { loadProvidersFile, parseProvidersFile } from "../../src/config/providers-file.js";
+import { generatePartnerKeys, generateRsaKeyPair } from "../../src/providers/xpay/envelope.js";
 
 const kyren = (overrides: Record<string, unknown> = {}) => ({
   id: "kyren",
@@ -46,16 +47,36 @@ afterAll(async () => {
 describe("the providers file", () => {
   it("reads the example in the repository, resolving its secrets from the environment and a file", async () => {
     const example = await readFile(new URL("../../config/providers.example.yaml", import.meta.url), "utf8");
-    process.env.KYREN_TOKEN = "from-env";
+    const secrets = ["KYREN_TOKEN", "ALPHASMS_MAIN_API_KEY", "NAMI_MAIN_API_KEY", "NAMI_MAIN_API_SECRET", "XPAY_PARTNER_TOKEN"];
+    for (const name of secrets) process.env[name] = `${name.toLowerCase()}-value`;
+    const [partner, xpay] = await Promise.all([generatePartnerKeys(), generateRsaKeyPair()]);
+    await writeFile(join(secretDir, "partner.pem"), partner.privateKeyPem);
+    await writeFile(join(secretDir, "xpay.pem"), xpay.publicKeyPem);
     try {
       const tokenFile = join(secretDir, "token");
-      const file = parseProvidersFile(example.replace("/run/secrets/lucky-monaco-token", tokenFile), "example");
-      expect(file.providers.map((p) => [p.id, p.token, p.userInfo, p.canRefund])).toEqual([
-        ["kyren", "from-env", true, false],
+      const file = parseProvidersFile(
+        example
+          .replace("/run/secrets/lucky-monaco-token", tokenFile)
+          .replace("/run/secrets/xpay-partner-private-key.pem", join(secretDir, "partner.pem"))
+          .replace("/etc/wallet-subgraph/xpay-public-key.pem", join(secretDir, "xpay.pem")),
+        "example",
+      );
+      expect(file.providers.map((p) => [p.id, p.protocol])).toEqual([
+        ["kyren", "slot-spec"],
+        ["lucky-monaco", "slot-spec"],
+        ["alphasms", "alphasms"],
+        ["nami", "nami"],
+        ["xpay", "xpay"],
+      ]);
+      const slotSpec = file.providers.flatMap((p) => (p.protocol === "slot-spec" ? [[p.id, p.token, p.userInfo, p.canRefund]] : []));
+      expect(slotSpec).toEqual([
+        ["kyren", "kyren_token-value", true, false],
         ["lucky-monaco", "file-secret", false, true],
       ]);
+      const nami = file.providers.find((p) => p.protocol === "nami");
+      expect(nami?.protocol === "nami" && nami.accounts[0]).toEqual({ ref: "main", apiKey: "nami_main_api_key-value", apiSecret: "nami_main_api_secret-value" });
     } finally {
-      delete process.env.KYREN_TOKEN;
+      for (const name of secrets) delete process.env[name];
     }
   });
 
