@@ -1,5 +1,7 @@
 // Process entry: read the configuration, start the subgraph (or the sandbox without one), stop cleanly on a signal.
 import "reflect-metadata";
+import { TRUSTED } from "./auth/caller.js";
+import { createJwtVerifier, type VerifyCaller } from "./auth/jwt-verifier.js";
 import { readAppConfig } from "./config/app-config.js";
 import { ConfigError } from "./config/config-error.js";
 import { loadProvidersFile } from "./config/providers-file.js";
@@ -19,8 +21,14 @@ async function main(): Promise<void> {
   let stop: () => Promise<void>;
   if (config.providersFile) {
     const file = await loadProvidersFile(config.providersFile);
-    const services = await createServices(file.providers, config.storeUrl, config.ledger);
-    const server = await startServer({ ...serverOptions, services });
+    const services = await createServices(file.providers, config.storeUrl, config.ledger, config.scopes);
+    const verifyCaller: VerifyCaller = config.auth.mode === "jwt" ? await createJwtVerifier(config.auth.jwt) : async () => TRUSTED;
+    if (config.auth.mode === "off") console.warn("wallet-subgraph: WALLET_AUTH=off: every caller may read every wallet and refund");
+    const server = await startServer({
+      ...serverOptions,
+      services,
+      security: { routerSecret: config.routerSecret, verifyCaller, limits: config.limits },
+    });
     console.log(`wallet-subgraph: ${file.providers.length} providers from ${config.providersFile}; store ${services.store.description}`);
     console.log(`wallet-subgraph ready at ${server.graphqlUrl}`);
     stop = async () => {
@@ -28,10 +36,20 @@ async function main(): Promise<void> {
       await services.close();
     };
   } else {
-    const sandbox = await startSandbox({ ...serverOptions, storeUrl: config.storeUrl, ledger: config.ledger });
+    const sandbox = await startSandbox({
+      ...serverOptions,
+      storeUrl: config.storeUrl,
+      ledger: config.ledger,
+      routerSecret: config.routerSecret,
+      limits: config.limits,
+      auth: config.auth.mode === "off" ? "off" : "issuer",
+    });
     console.log(
       `wallet-subgraph: sandbox mode (no WALLET_PROVIDERS_FILE): provider simulators on loopback; store ${sandbox.services.store.description}`,
     );
+    console.log("wallet-subgraph: demo tokens, valid 12 hours (send as  Authorization: Bearer <token>):");
+    console.log(`  tester (reads its own wallet):          ${sandbox.auth.tokens.tester}`);
+    console.log(`  operator (reads all, refunds, links):   ${sandbox.auth.tokens.operator}`);
     console.log(`wallet-subgraph ready at ${sandbox.graphqlUrl}  (open it in a browser for GraphQL Playground)`);
     stop = () => sandbox.stop();
   }

@@ -1,5 +1,9 @@
 // Responsible for the built-in sandbox: the demo providers' simulators, the store with the demo links, and the subgraph in front of them.
 import type { ProviderConfig } from "./config/providers-file.js";
+import { TRUSTED } from "./auth/caller.js";
+import { createJwtVerifier, type VerifyCaller } from "./auth/jwt-verifier.js";
+import type { RequestLimits } from "./http/request-limits.js";
+import { createDemoAuth, type DemoAuth } from "./sandbox/demo-auth.js";
 import { startDemoProviders, type DemoProviders } from "./sandbox/demo-providers.js";
 import { startServer, type RunningServer } from "./server.js";
 import { DEFAULT_STORE_URL } from "./config/app-config.js";
@@ -34,6 +38,10 @@ export interface SandboxOptions {
   /** Where refunds and account links are kept; by default a SQLite file under data/. */
   storeUrl?: string;
   ledger?: LedgerSettings;
+  routerSecret?: string;
+  limits?: RequestLimits;
+  /** Default: the sandbox's own token issuer ("issuer"); "off" lets every caller do everything. */
+  auth?: "issuer" | "off";
 }
 
 export interface Sandbox {
@@ -43,11 +51,14 @@ export interface Sandbox {
   services: ProcessServices;
   simulators: DemoProviders["simulators"];
   providers: ProviderConfig[];
+  /** The sandbox's token issuer and its ready-made tokens. */
+  auth: DemoAuth;
   stop(): Promise<void>;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const demo = await startDemoProviders({ timeoutMs: options.providerTimeoutMs ?? 3_000 });
+  const [demo, auth] = await Promise.all([startDemoProviders({ timeoutMs: options.providerTimeoutMs ?? 3_000 }), createDemoAuth()]);
+  const verifyCaller: VerifyCaller = options.auth === "off" ? async () => TRUSTED : await createJwtVerifier(auth.jwt);
   const services = await createServices(
     demo.providers,
     options.storeUrl ?? DEFAULT_STORE_URL,
@@ -64,6 +75,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     playground: options.playground ?? true,
     introspection: options.introspection ?? true,
     playgroundQuery: EXAMPLE_QUERY.trim(),
+    // The Playground opens as the demo user, reading its own wallet.
+    playgroundHeaders: { Authorization: `Bearer ${auth.tokens.tester}` },
+    security: { routerSecret: options.routerSecret, verifyCaller, limits: options.limits },
   });
 
   return {
@@ -73,6 +87,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     services,
     simulators: demo.simulators,
     providers: demo.providers,
+    auth,
     async stop() {
       await server.stop();
       await services.close();

@@ -7,7 +7,10 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import { ApolloServerPluginInlineTrace } from "@apollo/server/plugin/inlineTrace";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
+import { requireRouterSecret } from "./auth/router-secret.js";
+import type { VerifyCaller } from "./auth/jwt-verifier.js";
 import { createRequestContext, type RequestContext, type Services } from "./context.js";
+import { DEFAULT_LIMITS, protect, tokenLimit, type RequestLimits } from "./http/request-limits.js";
 import { buildWalletSchema } from "./graphql/schema.js";
 import { playgroundAssetsRouter, playgroundLandingPage } from "./http/playground.js";
 
@@ -19,8 +22,17 @@ export interface ServerOptions {
   introspection: boolean;
   /** What the Playground's editor shows first. */
   playgroundQuery?: string;
-  /** Largest request body accepted. */
-  maxBodyBytes?: number;
+  /** HTTP headers the Playground's first tab sends (the sandbox's demo token). */
+  playgroundHeaders?: Record<string, string>;
+  security: SecurityOptions;
+}
+
+export interface SecurityOptions {
+  /** When set, every /graphql request must carry it in Router-Authorization. */
+  routerSecret?: string;
+  /** Turns the Authorization header into the caller. */
+  verifyCaller: VerifyCaller;
+  limits?: RequestLimits;
 }
 
 export interface RunningServer {
@@ -40,17 +52,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.disable("x-powered-by");
   const httpServer = createServer(app);
 
+  const limits = options.security.limits ?? DEFAULT_LIMITS;
+  // Field suggestions map the schema for whoever cannot introspect it: off with introspection.
+  const protection = protect({ ...limits, fieldSuggestions: limits.fieldSuggestions && options.introspection });
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildWalletSchema(),
     introspection: options.introspection,
+    validationRules: protection.validationRules,
     // The process entry owns signals and stops the server, then the services, in order.
     stopOnTerminationSignals: false,
     plugins: [
+      ...protection.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Federated traces are built only when the router asks for them (apollo-federation-include-trace).
       ApolloServerPluginInlineTrace(),
       options.playground
-        ? playgroundLandingPage({ assetsPath: PLAYGROUND_ASSETS_PATH, defaultQuery: options.playgroundQuery })
+        ? playgroundLandingPage({
+            assetsPath: PLAYGROUND_ASSETS_PATH,
+            defaultQuery: options.playgroundQuery,
+            headers: options.playgroundHeaders,
+          })
         : ApolloServerPluginLandingPageDisabled(),
     ],
   });
@@ -60,10 +81,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     response.json({ status: "ok" });
   });
   if (options.playground) app.use(PLAYGROUND_ASSETS_PATH, playgroundAssetsRouter());
+  // Only the router gets in, checked before the body is read.
+  if (options.security.routerSecret) app.use("/graphql", requireRouterSecret(options.security.routerSecret));
   app.use(
     "/graphql",
-    express.json({ limit: options.maxBodyBytes ?? 1024 * 1024 }),
-    expressMiddleware(apollo, { context: async () => createRequestContext(options.services) }),
+    express.json({ limit: limits.maxBodyBytes }),
+    tokenLimit(limits.maxTokens),
+    expressMiddleware(apollo, {
+      context: async ({ req }) =>
+        createRequestContext(options.services, await options.security.verifyCaller(req.headers.authorization)),
+    }),
   );
 
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,7 @@
 // Responsible for the objects that live for the whole process: provider clients, the store, the refund ledger and its reconciler.
 import { AccountLinkService } from "./accounts/account-link-service.js";
 import { AccountLinkStore } from "./accounts/account-links.js";
+import { AccessPolicy, DEFAULT_SCOPES, type ScopeNames } from "./auth/caller.js";
 import { ConfigError } from "./config/config-error.js";
 import type { ProviderConfig } from "./config/providers-file.js";
 import type { Services } from "./context.js";
@@ -34,6 +35,7 @@ export async function createServices(
   providers: readonly ProviderConfig[],
   storeUrl: string,
   settings: LedgerSettings = DEFAULT_LEDGER_SETTINGS,
+  scopes: ScopeNames = DEFAULT_SCOPES,
 ): Promise<ProcessServices> {
   const slowest = Math.max(...providers.map((provider) => provider.timeoutMs));
   if (slowest >= settings.reconcileAfterMs) {
@@ -59,6 +61,7 @@ export async function createServices(
     providers: registry,
     refunds,
     accountLinks: new AccountLinkService(registry, links),
+    access: new AccessPolicy(scopes),
     store,
     reconciler,
     async close() {

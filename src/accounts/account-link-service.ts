@@ -4,6 +4,8 @@ import { isWalletId, MAX_WALLET_ID_LENGTH } from "../wallet/identifiers.js";
 import type { AccountDetails, AccountLink, AccountLinkStore } from "./account-links.js";
 
 export enum AccountLinkErrorCode {
+  /** The caller lacks the admin scope; nothing was written. */
+  FORBIDDEN = "FORBIDDEN",
   INVALID_WALLET_ID = "INVALID_WALLET_ID",
   PROVIDER_NOT_FOUND = "PROVIDER_NOT_FOUND",
   /** The provider keys accounts by user id: the wallet id is already the account. */

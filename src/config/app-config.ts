@@ -1,5 +1,9 @@
 // Responsible for the process's settings from the environment, with the defaults that make `npm start` a sandbox.
+import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { DEFAULT_SCOPES, type ScopeNames } from "../auth/caller.js";
+import type { JwtSettings } from "../auth/jwt-verifier.js";
+import { DEFAULT_LIMITS, type RequestLimits } from "../http/request-limits.js";
 import type { LedgerSettings } from "../services.js";
 import { ConfigError, describeIssues } from "./config-error.js";
 
@@ -27,6 +31,33 @@ const environment = z.object({
   /** Unsettled refunds untouched this long are settled by asking the provider again. */
   WALLET_RECONCILE_AFTER_MS: z.coerce.number().int().min(1).default(60_000),
   WALLET_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+
+  /** The router's shared secret, in Router-Authorization; required in production. */
+  WALLET_ROUTER_SECRET: z.string().min(16, "use at least 16 characters").optional(),
+  WALLET_ROUTER_SECRET_FILE: z.string().min(1).optional(),
+  /** "off" (never in production) lets every caller do everything: for local development only. */
+  WALLET_AUTH: z.enum(["on", "off"]).default("on"),
+  WALLET_JWT_ISSUER: z.string().min(1).optional(),
+  WALLET_JWT_AUDIENCE: z.string().min(1).optional(),
+  WALLET_JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  WALLET_JWT_PUBLIC_KEY: z.string().includes("BEGIN PUBLIC KEY", { message: "must be a PEM public key" }).optional(),
+  WALLET_JWT_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+  WALLET_JWT_ALGORITHMS: z
+    .string()
+    .default("RS256,ES256")
+    .transform((text) => text.split(",").map((item) => item.trim()).filter(Boolean)),
+  WALLET_JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  WALLET_SCOPE_READ_ALL: z.string().min(1).default(DEFAULT_SCOPES.readAll),
+  WALLET_SCOPE_REFUND: z.string().min(1).default(DEFAULT_SCOPES.refund),
+  WALLET_SCOPE_ADMIN: z.string().min(1).default(DEFAULT_SCOPES.admin),
+
+  WALLET_MAX_DEPTH: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxDepth),
+  WALLET_MAX_ALIASES: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.maxAliases),
+  WALLET_MAX_TOKENS: z.coerce.number().int().min(10).default(DEFAULT_LIMITS.maxTokens),
+  WALLET_MAX_COST: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxCost),
+  WALLET_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.maxDirectives),
+  WALLET_MAX_REPRESENTATIONS: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxRepresentations),
+  WALLET_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_LIMITS.maxBodyBytes),
 });
 
 export interface AppConfig {
@@ -38,6 +69,11 @@ export interface AppConfig {
   introspection: boolean;
   storeUrl: string;
   ledger: LedgerSettings;
+  routerSecret: string | undefined;
+  /** How callers are verified: JWT settings, "off" (development), or "sandbox" (the sandbox issues its own). */
+  auth: { mode: "jwt"; jwt: JwtSettings } | { mode: "off" } | { mode: "sandbox" };
+  scopes: ScopeNames;
+  limits: RequestLimits;
 }
 
 /** The embedded default: a SQLite file beside the process's working directory. */
@@ -54,6 +90,9 @@ export function readAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // The sandbox holds made-up money: never let a production process fall back to it.
     throw new ConfigError("WALLET_PROVIDERS_FILE: required when NODE_ENV=production (without it the sandbox would start)");
   }
+  if (production && !values.WALLET_ROUTER_SECRET && !values.WALLET_ROUTER_SECRET_FILE) {
+    throw new ConfigError("WALLET_ROUTER_SECRET: required when NODE_ENV=production (or WALLET_ROUTER_SECRET_FILE): only the router may call");
+  }
   if (production && !values.WALLET_STORE_URL) {
     // A container's working directory is not a place for money records: name the volume or the database.
     throw new ConfigError("WALLET_STORE_URL: required when NODE_ENV=production (sqlite:/path/on/a/volume or postgres://...)");
@@ -66,10 +105,77 @@ export function readAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     playground: values.WALLET_PLAYGROUND ?? !production,
     introspection: values.WALLET_INTROSPECTION ?? !production,
     storeUrl: values.WALLET_STORE_URL ?? DEFAULT_STORE_URL,
+    routerSecret: readRouterSecret(values.WALLET_ROUTER_SECRET, values.WALLET_ROUTER_SECRET_FILE),
+    auth: authMode(values, production),
+    scopes: { readAll: values.WALLET_SCOPE_READ_ALL, refund: values.WALLET_SCOPE_REFUND, admin: values.WALLET_SCOPE_ADMIN },
+    limits: {
+      maxDepth: values.WALLET_MAX_DEPTH,
+      maxAliases: values.WALLET_MAX_ALIASES,
+      maxTokens: values.WALLET_MAX_TOKENS,
+      maxCost: values.WALLET_MAX_COST,
+      maxDirectives: values.WALLET_MAX_DIRECTIVES,
+      maxRepresentations: values.WALLET_MAX_REPRESENTATIONS,
+      maxBodyBytes: values.WALLET_MAX_BODY_BYTES,
+      fieldSuggestions: values.WALLET_INTROSPECTION ?? !production,
+    },
     ledger: {
       retentionMs: values.WALLET_REFUND_RETENTION_HOURS * 60 * 60 * 1000,
       reconcileAfterMs: values.WALLET_RECONCILE_AFTER_MS,
       reconcileIntervalMs: values.WALLET_RECONCILE_INTERVAL_MS,
+    },
+  };
+}
+
+type Values = z.output<typeof environment>;
+
+function readRouterSecret(inline: string | undefined, file: string | undefined): string | undefined {
+  if (inline && file) throw new ConfigError("WALLET_ROUTER_SECRET and WALLET_ROUTER_SECRET_FILE: set one, not both");
+  if (!file) return inline;
+  let secret: string;
+  try {
+    secret = readFileSync(file, "utf8").trim();
+  } catch (error) {
+    throw new ConfigError(`WALLET_ROUTER_SECRET_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? error})`);
+  }
+  if (secret.length < 16) throw new ConfigError("WALLET_ROUTER_SECRET_FILE: the secret must have at least 16 characters");
+  return secret;
+}
+
+function authMode(values: Values, production: boolean): AppConfig["auth"] {
+  const jwtGiven = values.WALLET_JWT_ISSUER || values.WALLET_JWT_JWKS_URL || values.WALLET_JWT_PUBLIC_KEY || values.WALLET_JWT_PUBLIC_KEY_FILE;
+  if (values.WALLET_AUTH === "off") {
+    if (production) throw new ConfigError("WALLET_AUTH: cannot be off when NODE_ENV=production");
+    return { mode: "off" };
+  }
+  if (!jwtGiven) {
+    if (!values.WALLET_PROVIDERS_FILE) return { mode: "sandbox" };
+    throw new ConfigError(
+      "WALLET_JWT_ISSUER: configure JWT verification (WALLET_JWT_ISSUER, WALLET_JWT_AUDIENCE and WALLET_JWT_JWKS_URL or WALLET_JWT_PUBLIC_KEY[_FILE]), or set WALLET_AUTH=off for local development",
+    );
+  }
+  if (!values.WALLET_JWT_ISSUER) throw new ConfigError("WALLET_JWT_ISSUER: required for JWT verification");
+  if (!values.WALLET_JWT_AUDIENCE) throw new ConfigError("WALLET_JWT_AUDIENCE: required for JWT verification");
+  const keySources = [values.WALLET_JWT_JWKS_URL, values.WALLET_JWT_PUBLIC_KEY, values.WALLET_JWT_PUBLIC_KEY_FILE].filter(Boolean);
+  if (keySources.length !== 1) {
+    throw new ConfigError("WALLET_JWT_JWKS_URL: give exactly one of WALLET_JWT_JWKS_URL, WALLET_JWT_PUBLIC_KEY, WALLET_JWT_PUBLIC_KEY_FILE");
+  }
+  let publicKeyPem = values.WALLET_JWT_PUBLIC_KEY;
+  if (values.WALLET_JWT_PUBLIC_KEY_FILE) {
+    try {
+      publicKeyPem = readFileSync(values.WALLET_JWT_PUBLIC_KEY_FILE, "utf8");
+    } catch (error) {
+      throw new ConfigError(`WALLET_JWT_PUBLIC_KEY_FILE: cannot read ${values.WALLET_JWT_PUBLIC_KEY_FILE} (${(error as NodeJS.ErrnoException).code ?? error})`);
+    }
+  }
+  return {
+    mode: "jwt",
+    jwt: {
+      issuer: values.WALLET_JWT_ISSUER,
+      audience: values.WALLET_JWT_AUDIENCE,
+      jwksUrl: values.WALLET_JWT_JWKS_URL,
+      publicKeyPem,
+      algorithms: values.WALLET_JWT_ALGORITHMS,
+      clockSkewSeconds: values.WALLET_JWT_CLOCK_SKEW_SECONDS,
     },
   };
 }

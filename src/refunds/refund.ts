@@ -12,6 +12,8 @@ export enum RefundStatus {
 
 /** Stable codes of `RefundPayload.userErrors`; clients switch on them. */
 export enum RefundErrorCode {
+  /** The caller lacks the refund scope; nothing was written or sent. */
+  FORBIDDEN = "FORBIDDEN",
   INVALID_WALLET_ID = "INVALID_WALLET_ID",
   INVALID_CURRENCY = "INVALID_CURRENCY",
   INVALID_AMOUNT = "INVALID_AMOUNT",

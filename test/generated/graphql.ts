@@ -14,6 +14,7 @@ export type AccountDetailsInput = {
 /** Why a link or unlink did not happen. Stable: switch on it. */
 export type AccountLinkErrorCode =
   | 'ACCOUNT_LINKED_TO_ANOTHER_WALLET'
+  | 'FORBIDDEN'
   | 'INVALID_ACCOUNT_REF'
   | 'INVALID_DETAILS'
   | 'INVALID_WALLET_ID'
@@ -40,6 +41,7 @@ export type ProviderFailureCode =
 
 /** Why a refund was refused or did not succeed. Stable: switch on it. */
 export type RefundErrorCode =
+  | 'FORBIDDEN'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'INSUFFICIENT_FUNDS'
   | 'INVALID_AMOUNT'
@@ -81,7 +83,7 @@ export type UnlinkAccountInput = {
 export type ExampleWalletQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ExampleWalletQuery = { wallet: { total: string, totalUAH: string, balances: Array<{ account: string, currency: string, amount: string, available: string, locked: string, provider: { name: string } }>, failures: Array<{ code: ProviderFailureCode, retryable: boolean, provider: { name: string } }> } };
+export type ExampleWalletQuery = { wallet: { total: string, totalUAH: string, balances: Array<{ account: string, currency: string, amount: string, available: string, locked: string, provider: { name: string } }>, failures: Array<{ code: ProviderFailureCode, retryable: boolean, provider: { name: string } }> } | null };
 
 export type LinkAccountMutationVariables = Exact<{
   input: LinkAccountInput;
@@ -102,7 +104,7 @@ export type WalletAccountLinksQueryVariables = Exact<{
 }>;
 
 
-export type WalletAccountLinksQuery = { wallet: { accountLinks: Array<{ accountRef: string, provider: { id: string } }> } };
+export type WalletAccountLinksQuery = { wallet: { accountLinks: Array<{ accountRef: string, provider: { id: string } }> } | null };
 
 export type RefundMutationVariables = Exact<{
   input: RefundInput;
@@ -118,7 +120,7 @@ export type RefundHistoryQueryVariables = Exact<{
 }>;
 
 
-export type RefundHistoryQuery = { wallet: { refunds: { edges: Array<{ cursor: string, node: { id: string, amount: string, status: RefundStatus, balanceAfter: string | null, failureCode: RefundErrorCode | null, createdAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+export type RefundHistoryQuery = { wallet: { refunds: { edges: Array<{ cursor: string, node: { id: string, amount: string, status: RefundStatus, balanceAfter: string | null, failureCode: RefundErrorCode | null, createdAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type RefundByIdQueryVariables = Exact<{
   id: string | number;
@@ -134,14 +136,14 @@ export type WalletOverviewQueryVariables = Exact<{
 }>;
 
 
-export type WalletOverviewQuery = { wallet: { id: string, total: string, balances: Array<{ account: string, currency: string, amount: string, available: string, locked: string, provider: { id: string, name: string } }>, failures: Array<{ currency: string | null, code: ProviderFailureCode, retryable: boolean, message: string, provider: { id: string } }> } };
+export type WalletOverviewQuery = { wallet: { id: string, total: string, balances: Array<{ account: string, currency: string, amount: string, available: string, locked: string, provider: { id: string, name: string } }>, failures: Array<{ currency: string | null, code: ProviderFailureCode, retryable: boolean, message: string, provider: { id: string } }> } | null };
 
 export type WalletAliasesQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type WalletAliasesQuery = { first: { total: string, usd: Array<{ amount: string }>, again: Array<{ amount: string }> } };
+export type WalletAliasesQuery = { first: { total: string, usd: Array<{ amount: string }>, again: Array<{ amount: string }> } | null };
 
 export type WalletEntitiesQueryVariables = Exact<{
   representations: Array<{ __typename: string; [field: string]: unknown }> | { __typename: string; [field: string]: unknown };

@@ -31,3 +31,17 @@ export function dataOf<TData>(response: GraphQLResponse<TData>): TData {
   }
   return response.data;
 }
+
+/** As the sandbox's operator (reads every wallet, refunds, links): for tests whose subject is not authorisation. */
+export function asOperator(sandbox: { auth: { tokens: { operator: string } } }): Record<string, string> {
+  return { authorization: `Bearer ${sandbox.auth.tokens.operator}` };
+}
+
+/** Posts to a sandbox as its operator. */
+export function sandboxPost<TData, TVariables>(
+  sandbox: { graphqlUrl: string; auth: { tokens: { operator: string } } },
+  document: TypedDocumentNode<TData, TVariables> | DocumentNode | string,
+  variables?: TVariables,
+): Promise<GraphQLResponse<TData>> {
+  return postGraphQL(sandbox.graphqlUrl, document, variables, asOperator(sandbox));
+}

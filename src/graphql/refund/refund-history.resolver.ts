@@ -3,6 +3,7 @@ import { GraphQLError } from "graphql";
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context.js";
 import { decodeCursor, encodeCursor } from "../../refunds/history-cursor.js";
+import { assertReader } from "../wallet/wallet.resolver.js";
 import { Wallet } from "../wallet/wallet.type.js";
 import { toRefund } from "./refund.resolver.js";
 import { RefundConnection } from "./refund-history.types.js";
@@ -20,7 +21,9 @@ export class RefundHistoryResolver {
   async refund(@Arg("id", () => ID) id: string, @Ctx() context: RequestContext): Promise<Refund | null> {
     if (id.length > 64) return null;
     const record = await context.services.refunds.ledger.get(id);
-    return record ? toRefund(record, context.services.providers) : null;
+    if (!record) return null;
+    assertReader(context, record.walletId);
+    return toRefund(record, context.services.providers);
   }
 
   @FieldResolver(() => RefundConnection, { description: "This wallet's refunds, newest first." })
@@ -30,6 +33,7 @@ export class RefundHistoryResolver {
     @Arg("first", () => Int, { defaultValue: 20 }) first: number,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ): Promise<RefundConnection> {
+    assertReader(context, wallet.id);
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badInput(`first must be 1 to ${MAX_PAGE_SIZE}`, "first");
     const cursor = after == null ? undefined : decodeCursor(after);
     if (after != null && !cursor) throw badInput("after is not a cursor of this list", "after");

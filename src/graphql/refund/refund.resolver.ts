@@ -1,7 +1,7 @@
 // Responsible for Mutation.refund: hands the input to the refund service and shows its record.
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import type { RequestContext } from "../../context.js";
-import type { RefundRecord } from "../../refunds/refund.js";
+import { RefundErrorCode, type RefundRecord } from "../../refunds/refund.js";
 import type { ProviderRegistry } from "../../providers/registry.js";
 import { Refund, RefundInput, RefundPayload } from "./refund.types.js";
 
@@ -11,6 +11,12 @@ export class RefundResolver {
     description: "Takes money back from a wallet at a provider that allows it. Business outcomes come back as userErrors.",
   })
   async refund(@Arg("input", () => RefundInput) input: RefundInput, @Ctx() context: RequestContext): Promise<RefundPayload> {
+    if (!context.services.access.canRefund(context.caller)) {
+      return {
+        refund: null,
+        userErrors: [{ code: RefundErrorCode.FORBIDDEN, field: null, message: "refunds need the refund scope" }],
+      };
+    }
     const result = await context.services.refunds.refund({ ...input });
     return {
       refund: result.refund && toRefund(result.refund, context.services.providers),

@@ -1,7 +1,20 @@
-// Responsible for resolving a Wallet the router names by key; no provider is asked until a field needs it.
+// Responsible for resolving a Wallet the router names by key, for a caller allowed to read it; no provider is asked until a field needs it.
+import type { GraphQLError } from "graphql";
+import type { RequestContext } from "../../context.js";
 import { isWalletId } from "../../wallet/identifiers.js";
+import { assertReader } from "./wallet.resolver.js";
 import type { Wallet } from "./wallet.type.js";
 
-export function resolveWalletReference(reference: { id: string }): Wallet | null {
-  return isWalletId(reference.id) ? { id: reference.id } : null;
+/**
+ * Another user's wallet comes back null with a FORBIDDEN error for that entity alone: the error is
+ * returned, not thrown, so the other representations of the batch still resolve.
+ */
+export function resolveWalletReference(reference: { id: string }, context: RequestContext): Wallet | GraphQLError | null {
+  if (!isWalletId(reference.id)) return null;
+  try {
+    assertReader(context, reference.id);
+  } catch (error) {
+    return error as GraphQLError;
+  }
+  return { id: reference.id };
 }

@@ -9,11 +9,21 @@ import { optionalCurrency, requireCurrency, requireWalletId } from "../input-err
 import { DecimalScalar } from "../scalars/decimal.js";
 import { Wallet } from "./wallet.type.js";
 
+/** Every path to a wallet's money checks the caller, however the Wallet object was reached. */
+export function assertReader(context: RequestContext, walletId: string): void {
+  context.services.access.assertCanReadWallet(context.caller, walletId);
+}
+
 @Resolver(() => Wallet)
 export class WalletResolver {
-  @Query(() => Wallet, { description: "The wallet of the user with this id." })
-  wallet(@Arg("id", () => ID) id: string): Wallet {
-    return { id: requireWalletId(id) };
+  @Query(() => Wallet, {
+    nullable: true,
+    description: "The wallet of the user with this id: one's own, or any with the read-all scope (else null and FORBIDDEN).",
+  })
+  wallet(@Arg("id", () => ID) id: string, @Ctx() context: RequestContext): Wallet {
+    requireWalletId(id);
+    assertReader(context, id);
+    return { id };
   }
 
   @FieldResolver(() => [Balance], {
@@ -24,6 +34,7 @@ export class WalletResolver {
     @Ctx() context: RequestContext,
     @Arg("currency", () => String, { nullable: true }) currency?: string | null,
   ): Promise<Balance[]> {
+    assertReader(context, wallet.id);
     const { providers } = context.services;
     return readWallet(providers, context.balances, wallet.id, optionalCurrency(currency)).then((view) =>
       view.balances.map((balance) => ({ ...balance, provider: providers.info(balance.providerId) })),
@@ -38,6 +49,7 @@ export class WalletResolver {
     @Ctx() context: RequestContext,
     @Arg("currency", () => String, { nullable: true }) currency?: string | null,
   ): Promise<ProviderFailure[]> {
+    assertReader(context, wallet.id);
     const { providers } = context.services;
     return readWallet(providers, context.balances, wallet.id, optionalCurrency(currency)).then((view) =>
       view.failures.map((failure) => ({ ...failure, provider: providers.info(failure.providerId) })),
@@ -52,6 +64,7 @@ export class WalletResolver {
     @Ctx() context: RequestContext,
     @Arg("currency", () => String) currency: string,
   ): Promise<ScaledDecimal> {
+    assertReader(context, wallet.id);
     const code = requireCurrency(currency);
     return readWallet(context.services.providers, context.balances, wallet.id, code).then((view) =>
       totalOf(view.balances, code),

@@ -1,0 +1,60 @@
+// Responsible for turning the router-forwarded JWT into a Caller: signature, issuer, audience and expiry checked with jose.
+import { GraphQLError } from "graphql";
+import { createRemoteJWKSet, errors, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyObject } from "jose";
+import type { Caller } from "./caller.js";
+
+export interface JwtSettings {
+  issuer: string;
+  audience: string;
+  /** Exactly one of the two: where the signing keys are published, or the one public key (PEM). */
+  jwksUrl?: string;
+  publicKeyPem?: string;
+  algorithms: string[];
+  clockSkewSeconds: number;
+}
+
+export type VerifyCaller = (authorization: string | undefined) => Promise<Caller>;
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
+}
+
+/** Scopes as OAuth writes them (`scope: "a b"`) or as some providers do (`scp: ["a", "b"]`). */
+function scopesOf(payload: JWTPayload): Set<string> {
+  const scope = payload.scope ?? payload.scp;
+  if (typeof scope === "string") return new Set(scope.split(" ").filter(Boolean));
+  if (Array.isArray(scope)) return new Set(scope.filter((item): item is string => typeof item === "string"));
+  return new Set();
+}
+
+/** Lives for the process (it caches the JWKS). No Authorization header: an anonymous caller. */
+export async function createJwtVerifier(settings: JwtSettings): Promise<VerifyCaller> {
+  let key: KeyObject | JWTVerifyGetKey;
+  if (settings.jwksUrl) {
+    key = createRemoteJWKSet(new URL(settings.jwksUrl));
+  } else if (settings.publicKeyPem) {
+    key = (await importSPKI(settings.publicKeyPem, settings.algorithms[0]!)) as KeyObject;
+  } else {
+    throw new Error("JWT verification needs a JWKS URL or a public key");
+  }
+
+  return async (authorization) => {
+    if (authorization === undefined || authorization === "") return { subject: null, scopes: new Set(), trusted: false };
+    const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization);
+    if (!match) throw unauthenticated("the Authorization header must be a Bearer token");
+    try {
+      const { payload } = await jwtVerify(match[1]!, key as JWTVerifyGetKey, {
+        issuer: settings.issuer,
+        audience: settings.audience,
+        algorithms: settings.algorithms,
+        clockTolerance: settings.clockSkewSeconds,
+        requiredClaims: ["sub", "exp"],
+      });
+      return { subject: payload.sub ?? null, scopes: scopesOf(payload), trusted: false };
+    } catch (error) {
+      // The reason, never the token: "expired", "signature verification failed", "unexpected iss".
+      const reason = error instanceof errors.JWTExpired ? "the token has expired" : "the token is not valid here";
+      throw unauthenticated(reason);
+    }
+  };
+}
