@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exportSPKI, generateKeyPair, SignJWT } from "jose";
 import { SlotSpecSimulator } from "../../src/providers/slot-spec/simulator.js";
 import {
   containerEnv,
@@ -27,6 +28,19 @@ const READY_WITHIN_MS = 30_000;
 const STOP_WITHIN_MS = 10_000;
 const READY_LINE = /wallet-subgraph ready at (\S+)/;
 const WALLET_QUERY = '{ wallet(id: "tester") { balances(currency: "USD") { currency amount } } }';
+/** What production demands besides the providers file: the router's secret and how to verify callers' tokens. */
+const ROUTER_SECRET = "a-router-secret-of-some-length";
+const ISSUER = "https://issuer.example.test/";
+const AUDIENCE = "wallet-subgraph";
+
+async function tokenIssuer(): Promise<{ publicKeyPem: string; tokenFor(subject: string): Promise<string> }> {
+  const { publicKey, privateKey } = await generateKeyPair("ES256", { extractable: true });
+  return {
+    publicKeyPem: await exportSPKI(publicKey),
+    tokenFor: (subject) =>
+      new SignJWT({}).setProtectedHeader({ alg: "ES256" }).setSubject(subject).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime("5m").sign(privateKey),
+  };
+}
 
 interface Started {
   child: ChildProcess;
@@ -217,6 +231,7 @@ describe("the Docker image, rehearsed from the Dockerfile", () => {
   });
 
   it("serves a wallet from the provider, passes its HEALTHCHECK and stops cleanly on SIGTERM", async () => {
+    const issuer = await tokenIssuer();
     const port = await freeLoopbackPort();
     const env = {
       HOST: "127.0.0.1",
@@ -224,6 +239,10 @@ describe("the Docker image, rehearsed from the Dockerfile", () => {
       WALLET_PROVIDERS_FILE: writeProvidersFile("providers.yaml"),
       WALLET_STORE_URL: storeUrl(),
       KYREN_TOKEN: "t-secret",
+      WALLET_ROUTER_SECRET: ROUTER_SECRET,
+      WALLET_JWT_ISSUER: ISSUER,
+      WALLET_JWT_AUDIENCE: AUDIENCE,
+      WALLET_JWT_PUBLIC_KEY: issuer.publicKeyPem,
     };
     const server = start(runtime, env);
     started.push(server);
@@ -233,7 +252,11 @@ describe("the Docker image, rehearsed from the Dockerfile", () => {
 
     const response = await fetch(graphqlUrl, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: {
+        "content-type": "application/json",
+        "router-authorization": ROUTER_SECRET,
+        authorization: `Bearer ${await issuer.tokenFor("tester")}`,
+      },
       body: JSON.stringify({ query: WALLET_QUERY }),
     });
     const body = (await response.json()) as { data?: unknown; errors?: unknown };
@@ -270,6 +293,10 @@ describe("the Docker image, rehearsed from the Dockerfile", () => {
       PORT: String(port),
       WALLET_PROVIDERS_FILE: writeProvidersFile("providers-without-secret.yaml"),
       WALLET_STORE_URL: storeUrl(),
+      WALLET_ROUTER_SECRET: ROUTER_SECRET,
+      WALLET_JWT_ISSUER: ISSUER,
+      WALLET_JWT_AUDIENCE: AUDIENCE,
+      WALLET_JWT_PUBLIC_KEY: (await tokenIssuer()).publicKeyPem,
       // no KYREN_TOKEN (the container's environment holds nothing of this machine's)
     });
     started.push(server);

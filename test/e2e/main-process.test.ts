@@ -30,8 +30,13 @@ describe("the process entry", () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
     expect(main.output().stdout).toContain("sandbox mode");
 
-    const { wallet } = dataOf(await postGraphQL(url, ExampleWalletDocument));
-    expect(wallet.total).toBe("400.0");
+    // The demo user's token, as printed for operators to copy.
+    const token = /tester \(reads its own wallet\): +(\S+)/.exec(main.output().stdout)?.[1];
+    expect(token).toBeDefined();
+    const { wallet } = dataOf(await postGraphQL(url, ExampleWalletDocument, undefined, { authorization: `Bearer ${token}` }));
+    expect(wallet?.total).toBe("400.0");
+    const anonymous = await postGraphQL(url, ExampleWalletDocument);
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
 
     main.child.kill("SIGTERM");
     expect(await main.exited).toBe(0);
@@ -54,7 +59,7 @@ describe("the process entry", () => {
         "    maxConnections: none",
       ].join("\n"),
     );
-    const main = startMain({ PORT: "0", WALLET_PROVIDERS_FILE: file });
+    const main = startMain({ PORT: "0", WALLET_PROVIDERS_FILE: file, WALLET_AUTH: "off" });
     expect(await main.exited).toBe(1);
     const { stderr } = main.output();
     expect(stderr).toContain("providers[0].token: environment variable WALLET_TEST_UNSET_TOKEN is not set");

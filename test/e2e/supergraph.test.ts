@@ -1,16 +1,17 @@
 // The platform team composes the wallet subgraph with a users subgraph and serves both through a real gateway.
 import { readFile } from "node:fs/promises";
-import { ApolloGateway } from "@apollo/gateway";
+import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { composeServices } from "@apollo/composition";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox.js";
-import { dataOf, postGraphQL } from "../support/graphql-http.js";
+import { asOperator, dataOf, postGraphQL } from "../support/graphql-http.js";
 import { startUsersSubgraph, USERS_SDL, userIds } from "../support/users-subgraph.js";
 
 const schemaFile = new URL("../../schema.graphql", import.meta.url);
+const ROUTER_SECRET = "router-shared-secret-for-tests";
 
 async function compose(walletUrl = "http://wallet.invalid/graphql", usersUrl = "http://users.invalid/graphql") {
   return composeServices([
@@ -38,14 +39,31 @@ describe("a gateway in front of both subgraphs", () => {
   let walletRequests: string[] = [];
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, storeUrl: "sqlite::memory:" });
+    sandbox = await startSandbox({ port: 0, storeUrl: "sqlite::memory:", routerSecret: ROUTER_SECRET });
     users = await startUsersSubgraph();
     // Before Express, which rewrites the URL of a mounted path.
     sandbox.server.httpServer.prependListener("request", (request) => walletRequests.push(`${request.method} ${request.url}`));
     const { supergraphSdl, errors } = await compose(sandbox.graphqlUrl, users.url);
     if (!supergraphSdl) throw new Error(`composition failed: ${JSON.stringify(errors)}`);
-    gateway = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
-    ({ url: gatewayUrl } = await startStandaloneServer(gateway, { listen: { port: 0, host: "127.0.0.1" } }));
+    // As a router is configured in front of this subgraph: the shared secret on every request, the caller's token forwarded.
+    gateway = new ApolloServer({
+      gateway: new ApolloGateway({
+        supergraphSdl,
+        buildService: ({ name, url }) =>
+          new RemoteGraphQLDataSource<{ authorization?: string }>({
+            url,
+            willSendRequest({ request, context }) {
+              if (name !== "wallet") return;
+              request.http?.headers.set("router-authorization", ROUTER_SECRET);
+              if (context.authorization) request.http?.headers.set("authorization", context.authorization);
+            },
+          }),
+      }),
+    });
+    ({ url: gatewayUrl } = await startStandaloneServer(gateway, {
+      listen: { port: 0, host: "127.0.0.1" },
+      context: async ({ req }) => ({ authorization: req.headers.authorization }),
+    }));
   });
 
   afterAll(async () => {
@@ -64,6 +82,8 @@ describe("a gateway in front of both subgraphs", () => {
       await postGraphQL<{ users: { id: string; name: string; wallet: { balances: { provider: { id: string }; amount: string }[]; total: string } }[] }, unknown>(
         gatewayUrl,
         `query { users(first: 100) { id name wallet { total(currency: "USD") balances(currency: "USD") { provider { id } amount } } } }`,
+        undefined,
+        asOperator(sandbox),
       ),
     );
 

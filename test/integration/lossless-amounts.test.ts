@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XPAY_DEMO_INSTRUMENT } from "../../src/sandbox/demo-providers.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox.js";
 import { WalletOverviewDocument } from "../generated/graphql.js";
-import { dataOf, postGraphQL } from "../support/graphql-http.js";
+import { dataOf, postGraphQL, sandboxPost } from "../support/graphql-http.js";
 
 const RUNS = 40;
 let sandbox: Sandbox;
@@ -18,10 +18,10 @@ const amountText = fc
 
 async function balanceOf(providerId: string, currency: string, account?: string): Promise<string | undefined> {
   const { wallet } = dataOf(
-    await postGraphQL(sandbox.graphqlUrl, WalletOverviewDocument, { id: "tester", currency, totalCurrency: currency }),
+    await sandboxPost(sandbox, WalletOverviewDocument, { id: "tester", currency, totalCurrency: currency }),
   );
-  expect(wallet.failures).toEqual([]);
-  return wallet.balances.find((b) => b.provider.id === providerId && (account === undefined || b.account === account))?.amount;
+  expect(wallet!.failures).toEqual([]);
+  return wallet!.balances.find((b) => b.provider.id === providerId && (account === undefined || b.account === account))?.amount;
 }
 
 function demoKey(providerId: "alphasms" | "nami"): string {

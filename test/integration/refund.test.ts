@@ -11,7 +11,7 @@ import {
   RefundHistoryDocument,
   type RefundInput,
 } from "../generated/graphql.js";
-import { dataOf, postGraphQL } from "../support/graphql-http.js";
+import { dataOf, postGraphQL, sandboxPost } from "../support/graphql-http.js";
 import { STORE_KINDS, type TestStore } from "../support/stores.js";
 
 const TIMEOUT_MS = 1_000;
@@ -24,7 +24,7 @@ describe.each(STORE_KINDS)("refunds on $name", (kind) => {
 
   const refund = async (input: Partial<RefundInput> = {}) =>
     dataOf(
-      await postGraphQL(sandbox.graphqlUrl, RefundDocument, {
+      await sandboxPost(sandbox, RefundDocument, {
         input: {
           walletId: "tester",
           providerId: "lucky-monaco",
@@ -141,7 +141,7 @@ describe.each(STORE_KINDS)("refunds on $name", (kind) => {
     });
 
     it("refuses a JSON number with a fraction as the amount, telling the caller to send a string", async () => {
-      const response = await postGraphQL(sandbox.graphqlUrl, RefundDocument, {
+      const response = await sandboxPost(sandbox, RefundDocument, {
         input: { walletId: "tester", providerId: "lucky-monaco", currency: "USD", amount: 0.1 as unknown as string, idempotencyKey: randomUUID() },
       });
       expect(response.errors?.[0]?.message).toMatch(/must be sent as a string/);
@@ -190,7 +190,7 @@ describe.each(STORE_KINDS)("refunds on $name", (kind) => {
       const report = await sandbox.services.reconciler.runOnce();
       expect(report.settled).toBeGreaterThanOrEqual(1);
 
-      const { refund: settled } = dataOf(await postGraphQL(sandbox.graphqlUrl, RefundByIdDocument, { id: lost.refund!.id }));
+      const { refund: settled } = dataOf(await sandboxPost(sandbox, RefundByIdDocument, { id: lost.refund!.id }));
       expect(settled).toMatchObject({ status: "SUCCEEDED", balanceAfter: "100.0", amount: "200.0", currency: "USD" });
       expect(debitsOf(key)).toHaveLength(1);
       expect(sandbox.simulators.luckyMonaco.balanceOf("tester", "USD")).toBe("100.0");
@@ -237,7 +237,7 @@ describe.each(STORE_KINDS)("refunds on $name", (kind) => {
         made.push(result.refund!.id);
       }
       const history = async (after?: string | null) =>
-        dataOf(await postGraphQL(sandbox.graphqlUrl, RefundHistoryDocument, { walletId: "pager", first: 2, after })).wallet.refunds;
+        dataOf(await sandboxPost(sandbox, RefundHistoryDocument, { walletId: "pager", first: 2, after })).wallet!.refunds;
 
       const pages = [await history()];
       while (pages.at(-1)!.pageInfo.hasNextPage) pages.push(await history(pages.at(-1)!.pageInfo.endCursor));
@@ -246,13 +246,13 @@ describe.each(STORE_KINDS)("refunds on $name", (kind) => {
       expect(nodes.map((node) => node.id)).toEqual([...made].reverse());
       expect(nodes.map((node) => node.balanceAfter)).toEqual(["85", "90", "94", "97", "99"]);
 
-      const one = dataOf(await postGraphQL(sandbox.graphqlUrl, RefundByIdDocument, { id: made[0]! })).refund;
+      const one = dataOf(await sandboxPost(sandbox, RefundByIdDocument, { id: made[0]! })).refund;
       expect(one).toMatchObject({ id: made[0], status: "SUCCEEDED", amount: "1", provider: { id: "lucky-monaco" } });
-      expect(dataOf(await postGraphQL(sandbox.graphqlUrl, RefundByIdDocument, { id: randomUUID() })).refund).toBeNull();
+      expect(dataOf(await sandboxPost(sandbox, RefundByIdDocument, { id: randomUUID() })).refund).toBeNull();
 
-      const bad = await postGraphQL(sandbox.graphqlUrl, RefundHistoryDocument, { walletId: "pager", first: 2, after: "not-a-cursor" });
+      const bad = await sandboxPost(sandbox, RefundHistoryDocument, { walletId: "pager", first: 2, after: "not-a-cursor" });
       expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
-      const tooMany = await postGraphQL(sandbox.graphqlUrl, RefundHistoryDocument, { walletId: "pager", first: 1000, after: null });
+      const tooMany = await sandboxPost(sandbox, RefundHistoryDocument, { walletId: "pager", first: 1000, after: null });
       expect(tooMany.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     });
   });

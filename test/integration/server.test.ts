@@ -1,6 +1,7 @@
 // The HTTP surface an operator sees besides GraphQL itself: liveness, Playground switched off, request limits.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox.js";
+import { asOperator } from "../support/graphql-http.js";
 
 describe("with Playground and introspection off, as in production", () => {
   let sandbox: Sandbox;
@@ -28,7 +29,11 @@ describe("with Playground and introspection off, as in production", () => {
 
   it("refuses introspection but still answers queries", async () => {
     const post = (query: string) =>
-      fetch(sandbox.graphqlUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) }).then(
+      fetch(sandbox.graphqlUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...asOperator(sandbox) },
+        body: JSON.stringify({ query }),
+      }).then(
         (r) => r.json() as Promise<{ data?: unknown; errors?: { message: string }[] }>,
       );
     const introspection = await post("{ __schema { types { name } } }");

@@ -11,7 +11,7 @@ import {
   WalletEntitiesDocument,
   WalletOverviewDocument,
 } from "../generated/graphql.js";
-import { dataOf, postGraphQL } from "../support/graphql-http.js";
+import { dataOf, postGraphQL, sandboxPost } from "../support/graphql-http.js";
 
 const TIMEOUT_MS = 1_000;
 let sandbox: Sandbox;
@@ -51,11 +51,11 @@ describe("reading a wallet", () => {
     const readme = await readFile(new URL("../../README.md", import.meta.url), "utf8");
     const example = /## Example\n+```graphql\n([\s\S]*?)```[^`]*```json\n([\s\S]*?)```/.exec(readme);
     expect(example?.[1]?.trim()).toBe(EXAMPLE_QUERY.trim());
-    const response = await postGraphQL(sandbox.graphqlUrl, ExampleWalletDocument);
+    const response = await sandboxPost(sandbox, ExampleWalletDocument);
     expect({ data: response.data }).toEqual(JSON.parse(example![2]!));
     const { wallet } = dataOf(response);
-    expect(wallet.total).toBe("400.0");
-    expect(new Set(wallet.balances.map((balance) => balance.provider.name))).toEqual(
+    expect(wallet!.total).toBe("400.0");
+    expect(new Set(wallet!.balances.map((balance) => balance.provider.name))).toEqual(
       new Set(["Kyren", "Lucky Monaco", "AlphaSMS", "Nami Exchange", "XPAY"]),
     );
   });
@@ -64,9 +64,9 @@ describe("reading a wallet", () => {
     sandbox.simulators.kyren.setWallet("tester", "EUR", "0.00000001");
     try {
       const { wallet } = dataOf(
-        await postGraphQL(sandbox.graphqlUrl, WalletOverviewDocument, { id: "tester", currency: null, totalCurrency: "UAH" }),
+        await sandboxPost(sandbox, WalletOverviewDocument, { id: "tester", currency: null, totalCurrency: "UAH" }),
       );
-      expect(wallet.failures).toEqual([]);
+      expect(wallet!.failures).toEqual([]);
       const row = (provider: string, account: string, currency: string, amount: string, available: string, locked: string) => ({
         provider: { id: provider, name: expect.any(String) },
         account,
@@ -75,7 +75,7 @@ describe("reading a wallet", () => {
         available,
         locked,
       });
-      expect(wallet.balances).toEqual([
+      expect(wallet!.balances).toEqual([
         row("kyren", "tester", "USD", "100.0", "100.0", "0.0"),
         row("kyren", "tester", "EUR", "0.00000001", "0.00000001", "0.00000000"),
         row("lucky-monaco", "tester", "USD", "300.0", "300.0", "0.0"),
@@ -85,7 +85,7 @@ describe("reading a wallet", () => {
         row("nami", "main:futures", "USDT", "50", "50", "0"),
         row("xpay", "xpay-wallet", "UAH", "500.00", "500.00", "0.00"),
       ]);
-      expect(wallet.total).toBe("531.1683");
+      expect(wallet!.total).toBe("531.1683");
       // Kyren answers every currency in one /user/info call, Lucky Monaco one call per configured currency,
       // AlphaSMS one call for the API key, Nami one per wallet type (spot, futures), XPAY one per instrument.
       expect(upstreamCalls()).toEqual({ kyrenInfo: 1, kyrenBalance: 0, luckyMonacoBalance: 2, alphaSms: 1, nami: 2, xpay: 1, all: 7 });
@@ -96,29 +96,29 @@ describe("reading a wallet", () => {
 
   it("spans several providers in one currency: UAH at AlphaSMS and XPAY", async () => {
     const { wallet } = dataOf(
-      await postGraphQL(sandbox.graphqlUrl, WalletOverviewDocument, { id: "tester", currency: "UAH", totalCurrency: "UAH" }),
+      await sandboxPost(sandbox, WalletOverviewDocument, { id: "tester", currency: "UAH", totalCurrency: "UAH" }),
     );
-    expect(wallet.balances.map((b) => [b.provider.id, b.amount])).toEqual([
+    expect(wallet!.balances.map((b) => [b.provider.id, b.amount])).toEqual([
       ["alphasms", "31.1683"],
       ["xpay", "500.00"],
     ]);
-    expect(wallet.total).toBe("531.1683");
+    expect(wallet!.total).toBe("531.1683");
     // Nothing asks Lucky Monaco (USD, EUR) or Nami (no UAH asset) about UAH.
     expect(upstreamCalls()).toMatchObject({ luckyMonacoBalance: 0, nami: 0, alphaSms: 1, xpay: 1 });
   });
 
   it("costs one upstream call per distinct balance when aliases and a total ask for the same one", async () => {
-    const { first } = dataOf(await postGraphQL(sandbox.graphqlUrl, WalletAliasesDocument, { id: "tester" }));
-    expect(first.usd.map((b) => b.amount)).toEqual(["100.0", "300.0"]);
-    expect(first.again).toEqual(first.usd);
-    expect(first.total).toBe("400.0");
+    const { first } = dataOf(await sandboxPost(sandbox, WalletAliasesDocument, { id: "tester" }));
+    expect(first!.usd.map((b) => b.amount)).toEqual(["100.0", "300.0"]);
+    expect(first!.again).toEqual(first!.usd);
+    expect(first!.total).toBe("400.0");
     // AlphaSMS tells an account's currency only in its answer, so a USD question still costs it one call.
     expect(upstreamCalls()).toEqual({ kyrenInfo: 1, kyrenBalance: 0, luckyMonacoBalance: 1, alphaSms: 1, nami: 0, xpay: 0, all: 3 });
   });
 
   it("shows an unknown user an empty wallet and a zero total, not an error", async () => {
     const { wallet } = dataOf(
-      await postGraphQL(sandbox.graphqlUrl, WalletOverviewDocument, { id: "nobody", currency: "USD", totalCurrency: "USD" }),
+      await sandboxPost(sandbox, WalletOverviewDocument, { id: "nobody", currency: "USD", totalCurrency: "USD" }),
     );
     expect(wallet).toEqual({ id: "nobody", balances: [], failures: [], total: "0" });
   });
@@ -127,7 +127,7 @@ describe("reading a wallet", () => {
     const representations = Array.from({ length: 100 }, (_, i) => ({ __typename: "Wallet", id: i === 0 ? "tester" : `user-${i}` }));
     for (let i = 1; i < 100; i++) sandbox.simulators.luckyMonaco.setWallet(`user-${i}`, "USD", `${i}.50`);
     const { _entities } = dataOf(
-      await postGraphQL(sandbox.graphqlUrl, WalletEntitiesDocument, { representations, currency: "USD" }),
+      await sandboxPost(sandbox, WalletEntitiesDocument, { representations, currency: "USD" }),
     );
     expect(_entities).toHaveLength(100);
     expect(_entities[0]).toMatchObject({ id: "tester", balances: [{ amount: "100.0" }, { amount: "300.0" }], failures: [] });
@@ -137,7 +137,7 @@ describe("reading a wallet", () => {
   });
 
   it("lists the configured providers without calling any", async () => {
-    const { providers } = dataOf(await postGraphQL(sandbox.graphqlUrl, ProvidersDocument));
+    const { providers } = dataOf(await sandboxPost(sandbox, ProvidersDocument));
     expect(providers).toEqual([
       { id: "kyren", name: "Kyren", protocol: "slot-spec", canRefund: false },
       { id: "lucky-monaco", name: "Lucky Monaco", protocol: "slot-spec", canRefund: true },
@@ -154,7 +154,7 @@ describe("reading a wallet", () => {
     ["an empty wallet id", { id: "", currency: "USD", totalCurrency: "USD" }],
     ["a wallet id that is too long", { id: "x".repeat(65), currency: "USD", totalCurrency: "USD" }],
   ])("refuses %s as BAD_USER_INPUT without calling a provider", async (_name, variables) => {
-    const response = await postGraphQL(sandbox.graphqlUrl, WalletOverviewDocument, variables);
+    const response = await sandboxPost(sandbox, WalletOverviewDocument, variables);
     expect(response.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect(upstreamCalls().all).toBe(0);
   });
@@ -163,7 +163,7 @@ describe("reading a wallet", () => {
 describe("account links", () => {
   it("refuses to link an account at a provider that keys accounts by user id; the demo wallet's links are listed", async () => {
     const { linkAccount } = dataOf(
-      await postGraphQL(sandbox.graphqlUrl, LinkAccountDocument, {
+      await sandboxPost(sandbox, LinkAccountDocument, {
         input: { walletId: "tester", providerId: "kyren", accountRef: "tester", details: { phone: "380501234567" } },
       }),
     );
@@ -171,8 +171,8 @@ describe("account links", () => {
       link: null,
       userErrors: [{ code: "PROVIDER_NEEDS_NO_LINK", field: ["input", "providerId"], message: expect.any(String) }],
     });
-    const { wallet } = dataOf(await postGraphQL(sandbox.graphqlUrl, WalletAccountLinksDocument, { id: "tester" }));
-    expect(wallet.accountLinks).toEqual([
+    const { wallet } = dataOf(await sandboxPost(sandbox, WalletAccountLinksDocument, { id: "tester" }));
+    expect(wallet!.accountLinks).toEqual([
       { provider: { id: "alphasms" }, accountRef: "main" },
       { provider: { id: "nami" }, accountRef: "main" },
       { provider: { id: "xpay" }, accountRef: "xpay-wallet" },
@@ -192,14 +192,14 @@ describe("a provider that cannot be read", () => {
     await sandbox.simulators.luckyMonaco.setFault(fault);
     const started = performance.now();
     const { wallet } = dataOf(
-      await postGraphQL(sandbox.graphqlUrl, WalletOverviewDocument, { id: "tester", currency: "USD", totalCurrency: "USD" }),
+      await sandboxPost(sandbox, WalletOverviewDocument, { id: "tester", currency: "USD", totalCurrency: "USD" }),
     );
     const elapsed = performance.now() - started;
-    expect(wallet.balances).toEqual([expect.objectContaining({ provider: { id: "kyren", name: "Kyren" }, amount: "100.0" })]);
-    expect(wallet.failures).toEqual([
+    expect(wallet!.balances).toEqual([expect.objectContaining({ provider: { id: "kyren", name: "Kyren" }, amount: "100.0" })]);
+    expect(wallet!.failures).toEqual([
       { provider: { id: "lucky-monaco" }, currency: "USD", code, retryable, message: expect.any(String) },
     ]);
-    expect(wallet.total).toBe("100.0");
+    expect(wallet!.total).toBe("100.0");
     expect(elapsed).toBeLessThan(TIMEOUT_MS + 500);
   });
 
@@ -207,10 +207,10 @@ describe("a provider that cannot be read", () => {
     sandbox.simulators.kyren.setLatency(TIMEOUT_MS * 3);
     const started = performance.now();
     const { wallet } = dataOf(
-      await postGraphQL(sandbox.graphqlUrl, WalletOverviewDocument, { id: "tester", currency: "USD", totalCurrency: "USD" }),
+      await sandboxPost(sandbox, WalletOverviewDocument, { id: "tester", currency: "USD", totalCurrency: "USD" }),
     );
     expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 500);
-    expect(wallet.failures.map((f) => [f.provider.id, f.code])).toEqual([["kyren", "TIMEOUT"]]);
-    expect(wallet.balances.map((b) => b.amount)).toEqual(["300.0"]);
+    expect(wallet!.failures.map((f) => [f.provider.id, f.code])).toEqual([["kyren", "TIMEOUT"]]);
+    expect(wallet!.balances.map((b) => b.amount)).toEqual(["300.0"]);
   });
 });

@@ -115,7 +115,7 @@ describe("the providers file", () => {
 
 describe("the environment", () => {
   it("defaults to the sandbox on port 4001 with Playground and introspection", () => {
-    expect(readAppConfig({})).toEqual({
+    expect(readAppConfig({})).toMatchObject({
       port: 4001,
       host: "127.0.0.1",
       providersFile: undefined,
@@ -124,15 +124,29 @@ describe("the environment", () => {
       introspection: true,
       storeUrl: "sqlite:data/wallet.sqlite",
       ledger: { retentionMs: 24 * 3600 * 1000, reconcileAfterMs: 60_000, reconcileIntervalMs: 30_000 },
+      routerSecret: undefined,
+      auth: { mode: "sandbox" },
+      scopes: { readAll: "wallet:read:all", refund: "wallet:refund", admin: "wallet:admin" },
+      limits: { maxDepth: 12, maxAliases: 30, maxRepresentations: 1000, maxBodyBytes: 1048576, fieldSuggestions: true },
     });
   });
 
   it("turns Playground and introspection off in production unless configured on", () => {
-    const production = { NODE_ENV: "production", WALLET_PROVIDERS_FILE: "/p.yaml", WALLET_STORE_URL: "postgres://db/wallet" };
+    const production = {
+      NODE_ENV: "production",
+      WALLET_PROVIDERS_FILE: "/p.yaml",
+      WALLET_STORE_URL: "postgres://db/wallet",
+      WALLET_ROUTER_SECRET: "a-long-enough-router-secret",
+      WALLET_JWT_ISSUER: "https://issuer.example/",
+      WALLET_JWT_AUDIENCE: "wallet-subgraph",
+      WALLET_JWT_JWKS_URL: "https://issuer.example/.well-known/jwks.json",
+    };
     expect(readAppConfig(production)).toMatchObject({
       production: true,
       playground: false,
       introspection: false,
+      limits: expect.objectContaining({ fieldSuggestions: false }),
+      auth: { mode: "jwt", jwt: expect.objectContaining({ jwksUrl: "https://issuer.example/.well-known/jwks.json", clockSkewSeconds: 30 }) },
     });
     expect(
       readAppConfig({ ...production, WALLET_PLAYGROUND: "true" }).playground,
@@ -141,7 +155,13 @@ describe("the environment", () => {
 
   it("refuses production without a providers file or a store, a bad port, a bad store URL and a short retention", () => {
     expect(errorOf(() => readAppConfig({ NODE_ENV: "production" }))).toContain("WALLET_PROVIDERS_FILE");
-    expect(errorOf(() => readAppConfig({ NODE_ENV: "production", WALLET_PROVIDERS_FILE: "/p.yaml" }))).toContain("WALLET_STORE_URL");
+    const base = { NODE_ENV: "production", WALLET_PROVIDERS_FILE: "/p.yaml", WALLET_ROUTER_SECRET: "a-long-enough-router-secret" };
+    expect(errorOf(() => readAppConfig({ NODE_ENV: "production", WALLET_PROVIDERS_FILE: "/p.yaml" }))).toContain("WALLET_ROUTER_SECRET");
+    expect(errorOf(() => readAppConfig(base))).toContain("WALLET_STORE_URL");
+    expect(errorOf(() => readAppConfig({ ...base, WALLET_STORE_URL: "postgres://db/w" }))).toContain("WALLET_JWT_ISSUER");
+    expect(errorOf(() => readAppConfig({ ...base, WALLET_STORE_URL: "postgres://db/w", WALLET_AUTH: "off" }))).toContain("WALLET_AUTH");
+    expect(errorOf(() => readAppConfig({ WALLET_PROVIDERS_FILE: "/p.yaml" }))).toContain("WALLET_AUTH=off");
+    expect(errorOf(() => readAppConfig({ WALLET_ROUTER_SECRET: "short" }))).toContain("WALLET_ROUTER_SECRET");
     expect(errorOf(() => readAppConfig({ WALLET_STORE_URL: "mysql://db" }))).toContain("WALLET_STORE_URL");
     expect(errorOf(() => readAppConfig({ WALLET_REFUND_RETENTION_HOURS: "1" }))).toContain("at least 24 hours");
     expect(errorOf(() => readAppConfig({ PORT: "eighty" }))).toContain("PORT");
