@@ -1,6 +1,7 @@
 // Responsible for what one request owns (its balance loader) and what it borrows from the process (services).
 import type { AccountLinkService } from "./accounts/account-link-service.js";
 import type { AccessPolicy, Caller } from "./auth/caller.js";
+import type { Logger } from "./observability/logger.js";
 import type { ProviderRegistry } from "./providers/registry.js";
 import type { RefundService } from "./refunds/refund-service.js";
 import { createBalanceLoader, type BalanceLoader } from "./wallet/balance-loader.js";
@@ -11,6 +12,7 @@ export interface Services {
   refunds: RefundService;
   accountLinks: AccountLinkService;
   access: AccessPolicy;
+  logger: Logger;
 }
 
 /** Per request: nothing here outlives the operation it was made for. */
@@ -22,5 +24,5 @@ export interface RequestContext {
 }
 
 export function createRequestContext(services: Services, caller: Caller): RequestContext {
-  return { services, caller, balances: createBalanceLoader(services.providers) };
+  return { services, caller, balances: createBalanceLoader(services.providers, services.logger) };
 }

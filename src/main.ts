@@ -3,6 +3,7 @@ import "reflect-metadata";
 import { TRUSTED } from "./auth/caller.js";
 import { createJwtVerifier, type VerifyCaller } from "./auth/jwt-verifier.js";
 import { readAppConfig } from "./config/app-config.js";
+import { createLogger, secretsOf } from "./observability/logger.js";
 import { ConfigError } from "./config/config-error.js";
 import { loadProvidersFile } from "./config/providers-file.js";
 import { startSandbox } from "./sandbox.js";
@@ -21,7 +22,11 @@ async function main(): Promise<void> {
   let stop: () => Promise<void>;
   if (config.providersFile) {
     const file = await loadProvidersFile(config.providersFile);
-    const services = await createServices(file.providers, config.storeUrl, config.ledger, config.scopes);
+    const logger = createLogger({
+      level: config.logLevel,
+      secrets: () => secretsOf([file.providers, { routerSecret: config.routerSecret }]),
+    });
+    const services = await createServices(file.providers, config.storeUrl, config.ledger, config.scopes, logger);
     const verifyCaller: VerifyCaller = config.auth.mode === "jwt" ? await createJwtVerifier(config.auth.jwt) : async () => TRUSTED;
     if (config.auth.mode === "off") console.warn("wallet-subgraph: WALLET_AUTH=off: every caller may read every wallet and refund");
     const server = await startServer({

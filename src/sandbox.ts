@@ -3,6 +3,7 @@ import type { ProviderConfig } from "./config/providers-file.js";
 import { TRUSTED } from "./auth/caller.js";
 import { createJwtVerifier, type VerifyCaller } from "./auth/jwt-verifier.js";
 import type { RequestLimits } from "./http/request-limits.js";
+import { createLogger, secretsOf, type Logger } from "./observability/logger.js";
 import { createDemoAuth, type DemoAuth } from "./sandbox/demo-auth.js";
 import { startDemoProviders, type DemoProviders } from "./sandbox/demo-providers.js";
 import { startServer, type RunningServer } from "./server.js";
@@ -42,6 +43,8 @@ export interface SandboxOptions {
   limits?: RequestLimits;
   /** Default: the sandbox's own token issuer ("issuer"); "off" lets every caller do everything. */
   auth?: "issuer" | "off";
+  /** Where logs go; by default JSON lines on stdout at WALLET_LOG_LEVEL (info). */
+  logger?: Logger;
 }
 
 export interface Sandbox {
@@ -59,10 +62,15 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const [demo, auth] = await Promise.all([startDemoProviders({ timeoutMs: options.providerTimeoutMs ?? 3_000 }), createDemoAuth()]);
   const verifyCaller: VerifyCaller = options.auth === "off" ? async () => TRUSTED : await createJwtVerifier(auth.jwt);
+  const logger =
+    options.logger ??
+    createLogger({ level: process.env.WALLET_LOG_LEVEL ?? "info", secrets: () => secretsOf([demo.providers, { routerSecret: options.routerSecret }]) });
   const services = await createServices(
     demo.providers,
     options.storeUrl ?? DEFAULT_STORE_URL,
     options.ledger ?? DEFAULT_LEDGER_SETTINGS,
+    undefined,
+    logger,
   );
   for (const link of demo.links) {
     const { userErrors } = await services.accountLinks.link(link, link.details);

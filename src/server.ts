@@ -13,6 +13,7 @@ import { createRequestContext, type RequestContext, type Services } from "./cont
 import { DEFAULT_LIMITS, protect, tokenLimit, type RequestLimits } from "./http/request-limits.js";
 import { buildWalletSchema } from "./graphql/schema.js";
 import { playgroundAssetsRouter, playgroundLandingPage } from "./http/playground.js";
+import { requestLogPlugin } from "./observability/request-log.js";
 
 export interface ServerOptions {
   services: Services;
@@ -64,6 +65,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     plugins: [
       ...protection.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      requestLogPlugin(options.services.logger),
       // Federated traces are built only when the router asks for them (apollo-federation-include-trace).
       ApolloServerPluginInlineTrace(),
       options.playground

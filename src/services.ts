@@ -5,6 +5,7 @@ import { AccessPolicy, DEFAULT_SCOPES, type ScopeNames } from "./auth/caller.js"
 import { ConfigError } from "./config/config-error.js";
 import type { ProviderConfig } from "./config/providers-file.js";
 import type { Services } from "./context.js";
+import { createLogger, type Logger } from "./observability/logger.js";
 import { buildProviderRegistry } from "./providers/build-providers.js";
 import { RefundReconciler } from "./refunds/reconciler.js";
 import { RefundService } from "./refunds/refund-service.js";
@@ -36,6 +37,7 @@ export async function createServices(
   storeUrl: string,
   settings: LedgerSettings = DEFAULT_LEDGER_SETTINGS,
   scopes: ScopeNames = DEFAULT_SCOPES,
+  logger: Logger = createLogger({ level: "silent" }),
 ): Promise<ProcessServices> {
   const slowest = Math.max(...providers.map((provider) => provider.timeoutMs));
   if (slowest >= settings.reconcileAfterMs) {
@@ -53,7 +55,7 @@ export async function createServices(
     intervalMs: settings.reconcileIntervalMs,
     staleAfterMs: settings.reconcileAfterMs,
     retentionMs: settings.retentionMs,
-    onError: (error) => console.error("wallet-subgraph: refund reconciliation failed", error),
+    onError: (error) => logger.error({ err: error }, "refund reconciliation failed"),
   });
   reconciler.start();
 
@@ -62,6 +64,7 @@ export async function createServices(
     refunds,
     accountLinks: new AccountLinkService(registry, links),
     access: new AccessPolicy(scopes),
+    logger,
     store,
     reconciler,
     async close() {

@@ -1,6 +1,8 @@
 // Responsible for turning the router-forwarded JWT into a Caller: signature, issuer, audience and expiry checked with jose.
 import { GraphQLError } from "graphql";
-import { createRemoteJWKSet, errors, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyObject } from "jose";
+import { createPublicKey } from "node:crypto";
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyObject } from "jose";
+import { ConfigError } from "../config/config-error.js";
 import type { Caller } from "./caller.js";
 
 export interface JwtSettings {
@@ -33,7 +35,12 @@ export async function createJwtVerifier(settings: JwtSettings): Promise<VerifyCa
   if (settings.jwksUrl) {
     key = createRemoteJWKSet(new URL(settings.jwksUrl));
   } else if (settings.publicKeyPem) {
-    key = (await importSPKI(settings.publicKeyPem, settings.algorithms[0]!)) as KeyObject;
+    // Node's own parser takes RSA and EC keys alike; `algorithms` then says which signatures count.
+    try {
+      key = createPublicKey(settings.publicKeyPem) as unknown as KeyObject;
+    } catch {
+      throw new ConfigError("WALLET_JWT_PUBLIC_KEY: not a PEM public key (SPKI)");
+    }
   } else {
     throw new Error("JWT verification needs a JWKS URL or a public key");
   }

@@ -58,6 +58,7 @@ const environment = z.object({
   WALLET_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.maxDirectives),
   WALLET_MAX_REPRESENTATIONS: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxRepresentations),
   WALLET_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_LIMITS.maxBodyBytes),
+  WALLET_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 export interface AppConfig {
@@ -74,6 +75,7 @@ export interface AppConfig {
   auth: { mode: "jwt"; jwt: JwtSettings } | { mode: "off" } | { mode: "sandbox" };
   scopes: ScopeNames;
   limits: RequestLimits;
+  logLevel: string;
 }
 
 /** The embedded default: a SQLite file beside the process's working directory. */
@@ -107,6 +109,7 @@ export function readAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     storeUrl: values.WALLET_STORE_URL ?? DEFAULT_STORE_URL,
     routerSecret: readRouterSecret(values.WALLET_ROUTER_SECRET, values.WALLET_ROUTER_SECRET_FILE),
     auth: authMode(values, production),
+    logLevel: values.WALLET_LOG_LEVEL,
     scopes: { readAll: values.WALLET_SCOPE_READ_ALL, refund: values.WALLET_SCOPE_REFUND, admin: values.WALLET_SCOPE_ADMIN },
     limits: {
       maxDepth: values.WALLET_MAX_DEPTH,

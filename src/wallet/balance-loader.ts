@@ -1,7 +1,9 @@
 // Responsible for batching every balance one GraphQL operation needs into the fewest provider calls.
 import DataLoader from "dataloader";
 import type { BalanceQuery, BalanceResult } from "../providers/provider.js";
+import type { Logger } from "../observability/logger.js";
 import type { ProviderRegistry } from "../providers/registry.js";
+import { distrust } from "../providers/answer-checks.js";
 import { FailureCode, toProviderFailure, ProviderError } from "../providers/failure.js";
 
 export interface BalanceKey extends BalanceQuery {
@@ -20,7 +22,7 @@ export function balanceCacheKey(key: BalanceKey): string {
  * asked twice in one operation costs one call, and nothing is shared between callers.
  * One batch is split by provider; each provider answers its part in one `loadBalances` call.
  */
-export function createBalanceLoader(registry: ProviderRegistry): BalanceLoader {
+export function createBalanceLoader(registry: ProviderRegistry, logger?: Logger): BalanceLoader {
   return new DataLoader<BalanceKey, BalanceResult, string>(
     async (keys) => {
       const byProvider = new Map<string, number[]>();
@@ -35,6 +37,9 @@ export function createBalanceLoader(registry: ProviderRegistry): BalanceLoader {
         [...byProvider].map(async ([providerId, positions]) => {
           const queries = positions.map((position) => keys[position]!);
           const answers = await loadFromProvider(registry, providerId, queries);
+          for (const failure of answers.flatMap((answer) => answer.failures)) {
+            logger?.warn({ providerId, code: failure.code, retryable: failure.retryable, reason: failure.message }, "provider could not be read");
+          }
           positions.forEach((position, i) => {
             results[position] = answers[i]!;
           });
@@ -54,7 +59,8 @@ async function loadFromProvider(
   const provider = registry.get(providerId);
   try {
     if (!provider) throw new ProviderError(FailureCode.REJECTED, `no provider "${providerId}" is configured`);
-    return await provider.loadBalances(queries.map(({ walletId, currency }) => ({ walletId, currency })));
+    const results = await provider.loadBalances(queries.map(({ walletId, currency }) => ({ walletId, currency })));
+    return results.map((result, i) => distrust(providerId, queries[i]!, result));
   } catch (error) {
     // A client must not reject, but if one does, its queries fail alone.
     return queries.map((query) => ({ balances: [], failures: [toProviderFailure(providerId, query.currency, error)] }));

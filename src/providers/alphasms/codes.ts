@@ -48,10 +48,10 @@ export const SUCCESS_FLAG_MAY_BE_INTEGER = true;
 export const AMOUNT_MAY_BE_DECIMAL_STRING = true;
 
 /**
- * INFERRED: the page only says "current balance status". An SMS account billed after sending can
- * go below zero, so a negative amount is shown as it is rather than refused.
+ * DECISION: the page only says "current balance status". A wallet distrusts its providers: a
+ * negative amount is a bad answer (BAD_RESPONSE), not money, as for every other protocol.
  */
-export const NEGATIVE_AMOUNT_ACCEPTED = true;
+export const NEGATIVE_AMOUNT_ACCEPTED = false;
 
 /**
  * INFERRED (not published): no limit on items per request is documented; 50 per call is our

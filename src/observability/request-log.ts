@@ -1,0 +1,42 @@
+// Responsible for one log line per GraphQL request: operation, duration, outcome and error codes, never variables or headers.
+import { randomUUID } from "node:crypto";
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { Logger } from "./logger.js";
+
+export const REQUEST_ID_HEADER = "x-request-id";
+
+export function requestLogPlugin(logger: Logger): ApolloServerPlugin {
+  return {
+    async requestDidStart({ request }) {
+      const started = performance.now();
+      const given = request.http?.headers.get(REQUEST_ID_HEADER);
+      // The router's id when it sends one (bounded, printable), else ours; echoed back either way.
+      const requestId = given && /^[\x21-\x7e]{1,128}$/.test(given) ? given : randomUUID();
+      return {
+        async willSendResponse({ response, operationName, errors }) {
+          response.http.headers.set(REQUEST_ID_HEADER, requestId);
+          const codes = (errors ?? []).map((error) => String(error.extensions?.code ?? "INTERNAL_SERVER_ERROR"));
+          const status = response.http.status ?? 200;
+          logger[status >= 500 ? "error" : "info"](
+            {
+              requestId,
+              operationName: operationName ?? null,
+              durationMs: Math.round((performance.now() - started) * 10) / 10,
+              status,
+              outcome: codes.length === 0 ? "ok" : "errors",
+              errorCodes: codes.length ? [...new Set(codes)] : undefined,
+            },
+            "graphql request",
+          );
+        },
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            if (error.extensions?.code === "INTERNAL_SERVER_ERROR" || !error.extensions?.code) {
+              logger.error({ requestId, err: error.originalError ?? error, path: error.path }, "unexpected error");
+            }
+          }
+        },
+      };
+    },
+  };
+}
