@@ -10,6 +10,7 @@ import express from "express";
 import { requireRouterSecret } from "./auth/router-secret.js";
 import type { VerifyCaller } from "./auth/jwt-verifier.js";
 import { createRequestContext, type RequestContext, type Services } from "./context.js";
+import { bodyErrors } from "./http/body-errors.js";
 import { DEFAULT_LIMITS, protect, tokenLimit, type RequestLimits } from "./http/request-limits.js";
 import { buildWalletSchema } from "./graphql/schema.js";
 import { playgroundAssetsRouter, playgroundLandingPage } from "./http/playground.js";
@@ -94,6 +95,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         createRequestContext(options.services, await options.security.verifyCaller(req.headers.authorization)),
     }),
   );
+  app.use("/graphql", bodyErrors());
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);

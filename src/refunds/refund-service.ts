@@ -1,5 +1,6 @@
 // Responsible for taking money back at a provider exactly once per idempotency key, with every outcome a user error, never a throw.
 import { createHash, randomUUID } from "node:crypto";
+import { scaleOf } from "../money/currency-scale.js";
 import type { ScaledDecimal } from "../money/decimal.js";
 import type { RefundOutcome } from "../providers/provider.js";
 import type { ProviderRegistry } from "../providers/registry.js";
@@ -144,7 +145,7 @@ export class RefundService {
     if (!isCurrencyCode(input.currency)) {
       refuse(RefundErrorCode.INVALID_CURRENCY, "currency", "a currency code is 3 to 5 uppercase letters or digits, such as USD");
     }
-    const amountProblem = problemWithAmount(input.amount);
+    const amountProblem = problemWithAmount(input.amount, isCurrencyCode(input.currency) ? input.currency : null);
     if (amountProblem) refuse(RefundErrorCode.INVALID_AMOUNT, "amount", amountProblem);
     if (!UUID.test(input.idempotencyKey)) {
       refuse(
@@ -157,9 +158,11 @@ export class RefundService {
   }
 }
 
-function problemWithAmount(amount: ScaledDecimal): string | null {
+function problemWithAmount(amount: ScaledDecimal, currency: string | null): string | null {
   if (!amount.isPositive()) return "the amount must be greater than zero";
-  if (amount.value.decimalPlaces() > MAX_AMOUNT_DECIMALS) return `the amount has more than ${MAX_AMOUNT_DECIMALS} decimals`;
+  // The decimals as written count, trailing zeros too: they are sent to the provider and kept in the ledger.
+  const maxDecimals = currency ? Math.min(scaleOf(currency), MAX_AMOUNT_DECIMALS) : MAX_AMOUNT_DECIMALS;
+  if (amount.scale > maxDecimals) return `the amount has more than ${maxDecimals} decimals${currency ? ` (${currency}'s scale)` : ""}`;
   if (amount.value.truncated().toFixed().length > MAX_AMOUNT_INTEGER_DIGITS) {
     return `the amount has more than ${MAX_AMOUNT_INTEGER_DIGITS} integer digits`;
   }

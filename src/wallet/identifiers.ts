@@ -8,6 +8,9 @@ export function isCurrencyCode(value: string): boolean {
   return CURRENCY_CODE.test(value);
 }
 
+// Printable: no control, format, surrogate, private-use or unassigned code point (Unicode category C).
+const PRINTABLE = /^\P{C}+$/u;
+
 export function isWalletId(value: string): boolean {
-  return value.length > 0 && value.length <= MAX_WALLET_ID_LENGTH && !/[\u0000-\u001f]/.test(value);
+  return value.length > 0 && value.length <= MAX_WALLET_ID_LENGTH && PRINTABLE.test(value);
 }
