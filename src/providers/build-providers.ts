@@ -1,5 +1,6 @@
 // Responsible for turning each configured provider into the client of its protocol.
 import type { ProviderConfig } from "../config/providers-file.js";
+import type { UpstreamObserver } from "../observability/upstream-events.js";
 import type { AccountDirectory, WalletProvider } from "./provider.js";
 import { ProviderRegistry } from "./registry.js";
 import { AlphaSmsClient } from "./alphasms/client.js";
@@ -10,18 +11,20 @@ import { XpayClient } from "./xpay/client.js";
 /** What clients borrow from the process besides their own configuration. */
 export interface ProviderDependencies {
   accounts: AccountDirectory;
+  /** Told of every upstream attempt and circuit change (metrics, traces); none by default. */
+  observer?: UpstreamObserver;
 }
 
 function buildProvider(config: ProviderConfig, dependencies: ProviderDependencies): WalletProvider {
   switch (config.protocol) {
     case "slot-spec":
-      return new SlotSpecClient(config);
+      return new SlotSpecClient(config, dependencies.observer);
     case "alphasms":
-      return new AlphaSmsClient(config, dependencies.accounts);
+      return new AlphaSmsClient(config, dependencies.accounts, dependencies.observer);
     case "nami":
-      return new NamiClient(config, dependencies.accounts);
+      return new NamiClient(config, dependencies.accounts, dependencies.observer);
     case "xpay":
-      return new XpayClient(config, dependencies.accounts);
+      return new XpayClient(config, dependencies.accounts, dependencies.observer);
   }
 }
 

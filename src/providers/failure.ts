@@ -16,6 +16,8 @@ export enum FailureCode {
   REJECTED = "REJECTED",
   /** The provider wants an extra confirmation step (an OTP, 3-D Secure) before it answers. */
   NEEDS_CONFIRMATION = "NEEDS_CONFIRMATION",
+  /** The provider failed repeatedly just now: its circuit is open and no request was sent; it is probed again shortly. */
+  CIRCUIT_OPEN = "CIRCUIT_OPEN",
 }
 
 const RETRYABLE: Record<FailureCode, boolean> = {
@@ -26,6 +28,7 @@ const RETRYABLE: Record<FailureCode, boolean> = {
   [FailureCode.AUTH_FAILED]: false,
   [FailureCode.REJECTED]: false,
   [FailureCode.NEEDS_CONFIRMATION]: false,
+  [FailureCode.CIRCUIT_OPEN]: true,
 };
 
 export function isRetryable(code: FailureCode): boolean {

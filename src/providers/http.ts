@@ -1,15 +1,36 @@
-// Responsible for talking HTTP to one provider: a bounded keep-alive pool, a timeout per call, and transport errors as ProviderErrors.
+// Responsible for talking HTTP to one provider: a bounded keep-alive pool, every call under the provider's resilience policy, every body consumed or destroyed, and transport errors as ProviderErrors.
 import { Pool } from "undici";
+import type { ResilienceConfig } from "../config/provider-common.js";
+import { NO_OBSERVER, type UpstreamObserver } from "../observability/upstream-events.js";
 import { FailureCode, ProviderError } from "./failure.js";
+import { ProviderResilience, type CallKind, type ProviderStatus } from "./resilience.js";
 
 export interface ProviderHttpOptions {
   baseUrl: string;
   /** Most connections open to this provider at once; further calls wait their turn. */
   maxConnections: number;
-  /** Whole-call budget, waiting for a connection included. */
+  /** Whole-call budget, waiting for a connection and read retries included: owned by the resilience policy. */
   timeoutMs: number;
   /** Larger answers are refused rather than buffered. */
   maxResponseBytes?: number;
+  /** The provider's id and resilience settings (retries, circuit breaker, queue); without it, "provider" and the defaults. */
+  resilience?: Omit<ResilienceConfig, "timeoutMs" | "maxConnections">;
+  /** Told of every attempt and circuit change. */
+  observer?: UpstreamObserver;
+}
+
+/** The options every client builds its ProviderHttp from: its configuration, and the process's observer. */
+export function providerHttpOptions(
+  config: ResilienceConfig & { baseUrl: string },
+  observer: UpstreamObserver | undefined,
+): ProviderHttpOptions {
+  return {
+    baseUrl: config.baseUrl,
+    maxConnections: config.maxConnections,
+    timeoutMs: config.timeoutMs,
+    resilience: { id: config.id, retries: config.retries, circuitBreaker: config.circuitBreaker, maxQueued: config.maxQueued },
+    observer,
+  };
 }
 
 export interface HttpAnswer {
@@ -25,29 +46,58 @@ export class ProviderHttp {
   private readonly pool: Pool;
   private readonly basePath: string;
   private readonly maxResponseBytes: number;
+  readonly resilience: ProviderResilience;
 
   constructor(private readonly options: ProviderHttpOptions) {
     const url = new URL(options.baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, "");
     this.maxResponseBytes = options.maxResponseBytes ?? 1024 * 1024;
+    this.resilience = new ProviderResilience(
+      { id: "provider", ...options.resilience, timeoutMs: options.timeoutMs, maxConnections: options.maxConnections },
+      options.observer ?? NO_OBSERVER,
+    );
+    // The pool bounds connections and keeps them alive; the time budget is the resilience policy's alone: each
+    // attempt's signal ends it (connecting, headers and body alike).
     this.pool = new Pool(url.origin, {
       connections: options.maxConnections,
-      connectTimeout: options.timeoutMs,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
+      keepAliveTimeout: 4_000,
     });
   }
 
-  /** Sends one request and reads the whole answer, whatever its status. */
-  async send(request: {
-    method: "GET" | "POST";
-    path: string;
-    query?: Record<string, string>;
-    headers?: Record<string, string>;
-    body?: string;
-  }): Promise<HttpAnswer> {
+  /** UP, DEGRADED or OPEN, from recent calls: costs no call. */
+  get status(): ProviderStatus {
+    return this.resilience.status;
+  }
+
+  /**
+   * Sends one request and reads the whole answer, whatever its status. The answer's status is the
+   * caller's to judge: an HTTP 5xx becomes an UPSTREAM_ERROR by the client, inside the `judge`
+   * callback, so that the policy sees it (and may retry a read).
+   */
+  async send<T = HttpAnswer>(
+    request: {
+      method: "GET" | "POST";
+      path: string;
+      query?: Record<string, string>;
+      headers?: Record<string, string>;
+      body?: string;
+      /** "read" (the default) may be retried; "write" is sent at most once. */
+      kind?: CallKind;
+    },
+    judge?: (answer: HttpAnswer) => T,
+  ): Promise<T> {
     const search = request.query ? `?${new URLSearchParams(request.query).toString()}` : "";
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    return this.resilience.run(request.kind ?? "read", async (signal) => {
+      const answer = await this.once(request, search, signal);
+      return judge ? judge(answer) : (answer as T);
+    });
+  }
+
+  private async once(
+    request: { method: "GET" | "POST"; path: string; headers?: Record<string, string>; body?: string },
+    search: string,
+    signal: AbortSignal,
+  ): Promise<HttpAnswer> {
     try {
       const response = await this.pool.request({
         method: request.method,
@@ -56,7 +106,13 @@ export class ProviderHttp {
         body: request.body,
         signal,
       });
-      return { status: response.statusCode, body: await this.readBody(response.body) };
+      try {
+        return { status: response.statusCode, body: await this.readBody(response.body) };
+      } catch (error) {
+        // Whatever went wrong while reading, the rest of the body is not left holding the connection.
+        if (!response.body.destroyed) response.body.destroy();
+        throw error;
+      }
     } catch (error) {
       throw this.transportError(error, signal);
     }

@@ -2,6 +2,7 @@
 import type { AccountLink } from "../accounts/account-links.js";
 import type { ScaledDecimal } from "../money/decimal.js";
 import type { ProviderFailure } from "./failure.js";
+import type { ProviderStatus } from "./resilience.js";
 
 /** What the schema shows of a provider; from configuration, never from a provider call. */
 export interface ProviderInfo {
@@ -65,6 +66,8 @@ export interface WalletProvider {
    * "linked": accounts are linked to wallets in the store (linkAccount).
    */
   readonly accounts: "per-user" | "linked";
+  /** UP, DEGRADED or OPEN (circuit open), from its resilience policy's state: costs no call. Absent: no policy, shown UP. */
+  readonly status?: ProviderStatus;
   loadBalances(queries: readonly BalanceQuery[]): Promise<BalanceResult[]>;
   /** Present only where `info.canRefund`. */
   refund?(request: RefundRequest): Promise<RefundOutcome>;

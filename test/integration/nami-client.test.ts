@@ -63,7 +63,8 @@ function config(overrides: Partial<NamiProviderConfig> = {}): NamiProviderConfig
 }
 
 function client(overrides: Partial<NamiProviderConfig> = {}, accounts: AccountDirectory = directory): NamiClient {
-  const created = new NamiClient(config(overrides), accounts);
+  // These tests count single requests; retries have their own suite (test/resilience).
+  const created = new NamiClient(config({ retries: 0, ...overrides }), accounts);
   clients.push(created);
   return created;
 }

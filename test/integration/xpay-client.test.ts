@@ -108,7 +108,8 @@ function config(overrides: Partial<XpayProviderConfig> = {}): XpayProviderConfig
 }
 
 function client(overrides: Partial<XpayProviderConfig> = {}, accounts: AccountDirectory = directory()): XpayClient {
-  const created = new XpayClient(config(overrides), accounts);
+  // These tests count single requests; retries have their own suite (test/resilience).
+  const created = new XpayClient(config({ retries: 0, ...overrides }), accounts);
   clients.push(created);
   return created;
 }

@@ -1,12 +1,21 @@
-// Responsible for Query.providers: the configured providers, without calling any of them.
-import { Ctx, Query, Resolver } from "type-graphql";
+// Responsible for Query.providers and Provider.status: the configured providers and their resilience state, without calling any of them.
+import { Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context.js";
-import { Provider } from "./provider.type.js";
+import type { ProviderStatus as Status } from "../../providers/resilience.js";
+import { Provider, ProviderStatus } from "./provider.type.js";
 
 @Resolver(() => Provider)
 export class ProviderResolver {
   @Query(() => [Provider], { description: "Every configured provider, in the order balances are shown." })
   providers(@Ctx() context: RequestContext): Provider[] {
     return context.services.providers.all.map((provider) => provider.info);
+  }
+
+  @FieldResolver(() => ProviderStatus, {
+    description: "UP, DEGRADED (recent failures, or a half-open circuit) or OPEN (circuit open), from this process's calls.",
+  })
+  status(@Root() provider: Provider, @Ctx() context: RequestContext): Status {
+    // A provider no longer configured (named by an old refund) is called by no one: nothing is failing.
+    return context.services.providers.get(provider.id)?.status ?? "UP";
   }
 }

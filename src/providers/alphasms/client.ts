@@ -3,7 +3,9 @@ import type { z } from "zod";
 import type { AccountLink } from "../../accounts/account-links.js";
 import { ScaledDecimal } from "../../money/decimal.js";
 import { FailureCode, ProviderError, toProviderFailure, type ProviderFailure } from "../failure.js";
-import { ProviderHttp } from "../http.js";
+import { ProviderHttp, providerHttpOptions } from "../http.js";
+import type { ProviderStatus } from "../resilience.js";
+import type { UpstreamObserver } from "../../observability/upstream-events.js";
 import { parseLosslessJson } from "../json-body.js";
 import type { AccountBalance, AccountDirectory, BalanceQuery, BalanceResult, ProviderInfo, WalletProvider } from "../provider.js";
 import {
@@ -37,14 +39,11 @@ export class AlphaSmsClient implements WalletProvider {
   constructor(
     private readonly config: AlphaSmsProviderConfig,
     private readonly directory: AccountDirectory,
+    observer?: UpstreamObserver,
   ) {
     this.info = { id: config.id, name: config.name, protocol: "alphasms", canRefund: false };
     this.apiKeys = new Map(config.accounts.map((account) => [account.ref, account.apiKey]));
-    this.http = new ProviderHttp({
-      baseUrl: config.baseUrl,
-      maxConnections: config.maxConnections,
-      timeoutMs: config.timeoutMs,
-    });
+    this.http = new ProviderHttp(providerHttpOptions(config, observer));
   }
 
   async loadBalances(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
@@ -57,6 +56,10 @@ export class AlphaSmsClient implements WalletProvider {
         failures: [toProviderFailure(this.info.id, query.currency, error)],
       }));
     }
+  }
+
+  get status(): ProviderStatus {
+    return this.http.status;
   }
 
   async close(): Promise<void> {
@@ -138,17 +141,21 @@ export class AlphaSmsClient implements WalletProvider {
    * answer that cannot be matched to what was sent throws: it is every item's failure.
    */
   private async readBalances(apiKey: string, count: number): Promise<Settled<AccountRead>[]> {
-    const answer = await this.http.send({
-      method: "POST",
-      path: ALPHASMS_PATH,
-      headers: { "content-type": REQUIRED_CONTENT_TYPE },
-      body: balanceRequestBody(apiKey, count),
-    });
+    const answer = await this.http.send(
+      {
+        method: "POST",
+        path: ALPHASMS_PATH,
+        headers: { "content-type": REQUIRED_CONTENT_TYPE },
+        body: balanceRequestBody(apiKey, count),
+      },
+      // Judged inside the call, so that the resilience policy sees an HTTP 5xx as the UPSTREAM_ERROR it is.
+      (answer) => {
+        if (answer.status >= 500) throw new ProviderError(FailureCode.UPSTREAM_ERROR, `the provider answered HTTP ${answer.status}`);
+        return answer;
+      },
+    );
     if (AUTH_FAILURE_HTTP_STATUSES.has(answer.status)) {
       throw new ProviderError(FailureCode.AUTH_FAILED, `the provider refused our API key (HTTP ${answer.status})`);
-    }
-    if (answer.status >= 500) {
-      throw new ProviderError(FailureCode.UPSTREAM_ERROR, `the provider answered HTTP ${answer.status}`);
     }
     if (answer.status !== 200) {
       throw new ProviderError(FailureCode.BAD_RESPONSE, `the provider answered HTTP ${answer.status}`);

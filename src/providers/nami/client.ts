@@ -2,7 +2,9 @@
 import type { z } from "zod";
 import type { AccountLink } from "../../accounts/account-links.js";
 import { FailureCode, ProviderError, toProviderFailure, type ProviderFailure } from "../failure.js";
-import { ProviderHttp } from "../http.js";
+import { ProviderHttp, providerHttpOptions } from "../http.js";
+import type { ProviderStatus } from "../resilience.js";
+import type { UpstreamObserver } from "../../observability/upstream-events.js";
 import { parseLosslessJson } from "../json-body.js";
 import type { AccountBalance, AccountDirectory, BalanceQuery, BalanceResult, ProviderInfo, WalletProvider } from "../provider.js";
 import {
@@ -42,10 +44,11 @@ export class NamiClient implements WalletProvider {
   constructor(
     private readonly config: NamiProviderConfig,
     private readonly directory: AccountDirectory,
+    observer?: UpstreamObserver,
   ) {
     // The exchange has no refund call: balances only.
     this.info = { id: config.id, name: config.name, protocol: "nami", canRefund: false };
-    this.http = new ProviderHttp({ baseUrl: config.baseUrl, maxConnections: config.maxConnections, timeoutMs: config.timeoutMs });
+    this.http = new ProviderHttp(providerHttpOptions(config, observer));
     this.credentials = new Map(config.accounts.map((account) => [account.ref, account]));
     this.symbols = new Map(Object.entries(config.assets));
     this.currencies = new Set(this.symbols.values());
@@ -58,6 +61,10 @@ export class NamiClient implements WalletProvider {
       // Only a bug or a failed account lookup lands here; the contract is that a batch never rejects, so every query carries it.
       return queries.map((query) => ({ balances: [], failures: [toProviderFailure(this.info.id, query.currency, error)] }));
     }
+  }
+
+  get status(): ProviderStatus {
+    return this.http.status;
   }
 
   async close(): Promise<void> {
@@ -118,13 +125,16 @@ export class NamiClient implements WalletProvider {
       ["type", String(WALLET_TYPE_CODES[walletType])],
       ["timestamp", String(Date.now())],
     ]);
-    const answer = await this.http.send({
-      method: "GET",
-      // The signed text is sent as it is, not rebuilt: any re-encoding would break the signature.
-      path: `${NAMI_BALANCE_PATH}?${query}`,
-      headers: { [API_KEY_HEADER]: account.apiKey, "content-type": "application/json" },
-    });
-    const ok = this.readAnswer(answer.status, answer.body);
+    // Judged inside the call, so that the resilience policy sees an HTTP 5xx or 429 as the UPSTREAM_ERROR it is.
+    const ok = await this.http.send(
+      {
+        method: "GET",
+        // The signed text is sent as it is, not rebuilt: any re-encoding would break the signature.
+        path: `${NAMI_BALANCE_PATH}?${query}`,
+        headers: { [API_KEY_HEADER]: account.apiKey, "content-type": "application/json" },
+      },
+      (answer) => this.readAnswer(answer.status, answer.body),
+    );
     return this.balancesOf(accountRef, walletType, ok);
   }
 

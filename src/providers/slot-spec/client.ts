@@ -3,7 +3,9 @@ import { createHash, randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { ScaledDecimal } from "../../money/decimal.js";
 import { FailureCode, ProviderError, toProviderFailure, type ProviderFailure } from "../failure.js";
-import { ProviderHttp } from "../http.js";
+import { ProviderHttp, providerHttpOptions, type HttpAnswer } from "../http.js";
+import type { CallKind, ProviderStatus } from "../resilience.js";
+import type { UpstreamObserver } from "../../observability/upstream-events.js";
 import type {
   AccountBalance,
   BalanceQuery,
@@ -51,13 +53,12 @@ export class SlotSpecClient implements WalletProvider {
   readonly refund?: (request: RefundRequest) => Promise<RefundOutcome>;
   private readonly http: ProviderHttp;
 
-  constructor(private readonly config: SlotSpecProviderConfig) {
+  constructor(
+    private readonly config: SlotSpecProviderConfig,
+    observer?: UpstreamObserver,
+  ) {
     this.info = { id: config.id, name: config.name, protocol: "slot-spec", canRefund: config.canRefund };
-    this.http = new ProviderHttp({
-      baseUrl: config.baseUrl,
-      maxConnections: config.maxConnections,
-      timeoutMs: config.timeoutMs,
-    });
+    this.http = new ProviderHttp(providerHttpOptions(config, observer));
     if (config.canRefund) this.refund = (request) => this.refundOnce(request);
   }
 
@@ -71,6 +72,10 @@ export class SlotSpecClient implements WalletProvider {
         failures: [toProviderFailure(this.info.id, query.currency, error)],
       }));
     }
+  }
+
+  get status(): ProviderStatus {
+    return this.http.status;
   }
 
   async close(): Promise<void> {
@@ -176,7 +181,8 @@ export class SlotSpecClient implements WalletProvider {
 
     let answer: RefundAnswer;
     try {
-      answer = await this.call(SLOT_SPEC_PATHS.refund, body, refundAnswer);
+      // Sent once: a lost answer is settled by the ledger's reconciler, never by a blind second request.
+      answer = await this.call(SLOT_SPEC_PATHS.refund, body, refundAnswer, "write");
     } catch (error) {
       return this.unsettled(request, error);
     }
@@ -211,14 +217,27 @@ export class SlotSpecClient implements WalletProvider {
     path: SlotSpecPath,
     body: { uuid: string },
     schema: z.ZodType<T>,
+    kind: CallKind = "read",
   ): Promise<T> {
-    const answer = await this.http.send({
-      method: "POST",
-      path,
-      query: { partner_id: this.config.partnerId, token: this.config.token },
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
+    // Judged inside the call, so that the resilience policy sees an HTTP 5xx as the UPSTREAM_ERROR it is.
+    return this.http.send(
+      {
+        method: "POST",
+        path,
+        query: { partner_id: this.config.partnerId, token: this.config.token },
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+        kind,
+      },
+      (answer) => this.judge(answer, body, schema),
+    );
+  }
+
+  private judge<T extends { status: "OK"; uuid: string } | FailedAnswer>(
+    answer: HttpAnswer,
+    body: { uuid: string },
+    schema: z.ZodType<T>,
+  ): T {
     if (AUTH_FAILURE_HTTP_STATUSES.has(answer.status)) {
       throw new ProviderError(FailureCode.AUTH_FAILED, `the provider refused our partner id or token (HTTP ${answer.status})`);
     }

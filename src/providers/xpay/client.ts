@@ -4,7 +4,9 @@ import type { z } from "zod";
 import type { AccountLink } from "../../accounts/account-links.js";
 import { ScaledDecimal } from "../../money/decimal.js";
 import { FailureCode, ProviderError, toProviderFailure, type ProviderFailure } from "../failure.js";
-import { ProviderHttp } from "../http.js";
+import { ProviderHttp, providerHttpOptions } from "../http.js";
+import type { ProviderStatus } from "../resilience.js";
+import type { UpstreamObserver } from "../../observability/upstream-events.js";
 import { parseLosslessJson } from "../json-body.js";
 import type { AccountBalance, AccountDirectory, BalanceQuery, BalanceResult, ProviderInfo, WalletProvider } from "../provider.js";
 import {
@@ -59,17 +61,14 @@ export class XpayClient implements WalletProvider {
   constructor(
     private readonly config: XpayProviderConfig,
     private readonly directory: AccountDirectory,
+    observer?: UpstreamObserver,
   ) {
     this.info = { id: config.id, name: config.name, protocol: "xpay", canRefund: false };
     // Configurations built in code skip the zod checks: the keys are proven here too, naming the field.
     this.partnerPrivateKey = readKey("partnerPrivateKey", config.id, () => readPrivateKeyPem(config.partnerPrivateKey));
     this.xpayPublicKey = readKey("xpayPublicKey", config.id, () => readPublicKeyPem(config.xpayPublicKey));
     this.path = new URL(config.baseUrl).pathname.replace(/\/+$/, "") === "" ? "/" : "";
-    this.http = new ProviderHttp({
-      baseUrl: config.baseUrl,
-      maxConnections: config.maxConnections,
-      timeoutMs: config.timeoutMs,
-    });
+    this.http = new ProviderHttp(providerHttpOptions(config, observer));
   }
 
   async loadBalances(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
@@ -82,6 +81,10 @@ export class XpayClient implements WalletProvider {
         failures: [toProviderFailure(this.info.id, query.currency, error)],
       }));
     }
+  }
+
+  get status(): ProviderStatus {
+    return this.http.status;
   }
 
   async close(): Promise<void> {
@@ -151,16 +154,22 @@ export class XpayClient implements WalletProvider {
       Sign: sealed.sign,
     };
 
-    const answer = await this.http.send({
-      method: "POST",
-      path: this.path,
-      headers: { "content-type": "application/json; charset=utf-8" },
-      body: JSON.stringify(envelope),
-    });
+    const answer = await this.http.send(
+      {
+        method: "POST",
+        path: this.path,
+        headers: { "content-type": "application/json; charset=utf-8" },
+        body: JSON.stringify(envelope),
+      },
+      // Judged inside the call, so that the resilience policy sees an HTTP 5xx as the UPSTREAM_ERROR it is.
+      (answer) => {
+        if (answer.status >= 500) throw new ProviderError(FailureCode.UPSTREAM_ERROR, `XPAY answered HTTP ${answer.status}`);
+        return answer;
+      },
+    );
     if (AUTH_FAILURE_HTTP_STATUSES.has(answer.status)) {
       throw new ProviderError(FailureCode.AUTH_FAILED, `XPAY refused our partner token or signature (HTTP ${answer.status})`);
     }
-    if (answer.status >= 500) throw new ProviderError(FailureCode.UPSTREAM_ERROR, `XPAY answered HTTP ${answer.status}`);
     if (answer.status !== 200) throw new ProviderError(FailureCode.BAD_RESPONSE, `XPAY answered HTTP ${answer.status}`);
 
     const envelopeAnswer = shaped(answerEnvelope, parseLosslessJson(answer.body), "the answer");

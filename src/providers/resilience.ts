@@ -1,0 +1,177 @@
+// Responsible for one provider's resilience policy (cockatiel): the call's time budget, the bulkhead, read retries with backoff and jitter, the circuit breaker, and the provider's status.
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  CircuitState as BreakerState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  IsolatedCircuitError,
+  TaskCancelledError,
+  TimeoutStrategy,
+  bulkhead,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  timeout,
+  type BulkheadPolicy,
+  type CircuitBreakerPolicy,
+} from "cockatiel";
+import { RESILIENCE_DEFAULTS, type ResilienceConfig } from "../config/provider-common.js";
+import { NO_OBSERVER, type CircuitState, type UpstreamObserver } from "../observability/upstream-events.js";
+import { FailureCode, ProviderError } from "./failure.js";
+
+/** How a provider looks from its recent calls, without calling it. */
+export type ProviderStatus = "UP" | "DEGRADED" | "OPEN";
+
+/**
+ * A read may be retried; a write (a refund) is sent once: if its answer is lost, the ledger's
+ * reconciler settles it, never a blind second request.
+ */
+export type CallKind = "read" | "write";
+
+/** One attempt: gets the signal that ends it when the call's budget is spent. */
+export type Attempt<T> = (signal: AbortSignal) => Promise<T>;
+
+/** The failures worth another attempt, and the only ones that count toward opening the circuit. */
+const TRANSIENT = new Set<FailureCode>([FailureCode.TIMEOUT, FailureCode.UNREACHABLE, FailureCode.UPSTREAM_ERROR]);
+
+function isTransient(error: unknown): boolean {
+  return error instanceof ProviderError && TRANSIENT.has(error.code);
+}
+
+const BREAKER_STATES: Record<BreakerState, CircuitState> = {
+  [BreakerState.Closed]: "closed",
+  [BreakerState.HalfOpen]: "half-open",
+  [BreakerState.Open]: "open",
+  [BreakerState.Isolated]: "open",
+};
+
+/**
+ * Lives for the process, one per provider. Every call runs, outermost first:
+ * 1. a timeout of the provider's whole `timeoutMs` (the one owner of the budget: queueing, attempts and backoff all fit in it);
+ * 2. the circuit breaker: an open circuit refuses the call at once (CIRCUIT_OPEN) and no request is made;
+ *    after `halfOpenAfterMs` one call probes the provider (half-open) and closes or reopens the circuit;
+ * 3. the bulkhead: at most `maxConnections` calls at once (the pool's connection cap), `maxQueued` more waiting;
+ * 4. for reads only, retries with exponential backoff and decorrelated jitter, only of TIMEOUT, UNREACHABLE and
+ *    UPSTREAM_ERROR, and only while the budget left holds the longest backoff plus a useful attempt.
+ * A call counts once toward the circuit, after its retries: a provider that answers a retry is not failing.
+ */
+export class ProviderResilience {
+  readonly providerId: string;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly bulkhead: BulkheadPolicy;
+  private readonly observer: UpstreamObserver;
+  /** Calls in a row that ended in a transient failure; 0 after any success. */
+  private consecutiveFailures = 0;
+
+  constructor(config: ResilienceConfig, observer: UpstreamObserver = NO_OBSERVER) {
+    this.providerId = config.id;
+    this.timeoutMs = config.timeoutMs;
+    this.retries = config.retries ?? RESILIENCE_DEFAULTS.retries;
+    this.observer = observer;
+    this.breaker = circuitBreaker(handleWhen(isTransient), {
+      halfOpenAfter: config.circuitBreaker?.halfOpenAfterMs ?? RESILIENCE_DEFAULTS.halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(config.circuitBreaker?.failureThreshold ?? RESILIENCE_DEFAULTS.failureThreshold),
+    });
+    this.breaker.onStateChange((state) => this.safely(() => this.observer.circuit(this.providerId, BREAKER_STATES[state])));
+    this.bulkhead = bulkhead(config.maxConnections, config.maxQueued ?? RESILIENCE_DEFAULTS.maxQueued);
+  }
+
+  get circuit(): CircuitState {
+    return BREAKER_STATES[this.breaker.state];
+  }
+
+  /** OPEN while the circuit refuses calls; DEGRADED while it is half-open or the latest calls failed; UP otherwise. */
+  get status(): ProviderStatus {
+    const circuit = this.circuit;
+    if (circuit === "open") return "OPEN";
+    if (circuit === "half-open" || this.consecutiveFailures > 0) return "DEGRADED";
+    return "UP";
+  }
+
+  /** Runs one call under the policy; rejects only with a ProviderError. */
+  async run<T>(kind: CallKind, attempt: Attempt<T>): Promise<T> {
+    const deadline = performance.now() + this.timeoutMs;
+    const budget = timeout(this.timeoutMs, TimeoutStrategy.Aggressive);
+    try {
+      const value = await budget.execute(({ signal }) =>
+        this.breaker.execute(
+          () => this.bulkhead.execute(({ signal: slot }) => this.attempts(kind, deadline, attempt, slot), signal),
+          signal,
+        ),
+      );
+      this.consecutiveFailures = 0;
+      return value;
+    } catch (error) {
+      const failure = this.asProviderError(error);
+      if (TRANSIENT.has(failure.code)) this.consecutiveFailures++;
+      else if (failure.code !== FailureCode.CIRCUIT_OPEN) this.consecutiveFailures = 0;
+      if (failure.code === FailureCode.CIRCUIT_OPEN) {
+        this.safely(() => this.observer.call({ providerId: this.providerId, outcome: "circuit_open", durationMs: 0, attempt: 1 }));
+      }
+      throw failure;
+    }
+  }
+
+  private attempts<T>(kind: CallKind, deadline: number, attempt: Attempt<T>, signal: AbortSignal): Promise<T> {
+    const timed = async (number: number, attemptSignal: AbortSignal): Promise<T> => {
+      const started = performance.now();
+      try {
+        const value = await attempt(attemptSignal);
+        this.report(number, "ok", started);
+        return value;
+      } catch (error) {
+        const failure = this.asProviderError(error);
+        this.report(number, failure.code, started);
+        throw failure;
+      }
+    };
+    if (kind === "write" || this.retries === 0) return timed(1, signal);
+
+    const { retryMaxDelayMs, retryInitialDelayMs } = RESILIENCE_DEFAULTS;
+    // An attempt shorter than this is not worth making: it would only turn one failure into two.
+    const usefulAttemptMs = Math.max(20, this.timeoutMs / 4);
+    const worthRetrying = (error: Error): boolean =>
+      isTransient(error) && deadline - performance.now() >= retryMaxDelayMs + usefulAttemptMs;
+    return retry(handleWhen(worthRetrying), {
+      maxAttempts: this.retries,
+      backoff: new ExponentialBackoff({ initialDelay: retryInitialDelayMs, maxDelay: retryMaxDelayMs }),
+    }).execute(({ attempt: index, signal: attemptSignal }) => timed(index + 1, attemptSignal), signal);
+  }
+
+  private report(attempt: number, outcome: "ok" | FailureCode, started: number): void {
+    const durationMs = performance.now() - started;
+    this.safely(() => this.observer.call({ providerId: this.providerId, outcome, durationMs, attempt }));
+  }
+
+  private asProviderError(error: unknown): ProviderError {
+    if (error instanceof ProviderError) return error;
+    if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
+      return new ProviderError(
+        FailureCode.CIRCUIT_OPEN,
+        "the provider failed repeatedly just now: calls are held off until a probe finds it answering again",
+        undefined,
+        { cause: error },
+        false,
+      );
+    }
+    if (error instanceof BulkheadRejectedError) {
+      return new ProviderError(FailureCode.UNREACHABLE, "too many calls are waiting for this provider", undefined, { cause: error }, false);
+    }
+    if (error instanceof TaskCancelledError) {
+      // The budget ran out while the call waited for a slot or a probe: nothing was sent by this call.
+      return new ProviderError(FailureCode.TIMEOUT, `no answer within ${this.timeoutMs} ms`, undefined, { cause: error });
+    }
+    return new ProviderError(FailureCode.BAD_RESPONSE, "the provider call failed unexpectedly", undefined, { cause: error });
+  }
+
+  private safely(report: () => void): void {
+    try {
+      report();
+    } catch {
+      // Observers must not throw; if one does, the call's outcome still stands.
+    }
+  }
+}
