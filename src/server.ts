@@ -1,4 +1,4 @@
-// Responsible for the HTTP server: GraphQL at /graphql (and Playground for browsers), its assets, and a liveness probe.
+// Responsible for the HTTP server: GraphQL at /graphql (and Playground for browsers), its assets, the probes and metrics, and draining on stop.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
@@ -9,15 +9,19 @@ import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
 import { requireRouterSecret } from "./auth/router-secret.js";
 import type { VerifyCaller } from "./auth/jwt-verifier.js";
-import { createRequestContext, type RequestContext, type Services } from "./context.js";
+import { createRequestContext, type RequestContext } from "./context.js";
 import { bodyErrors } from "./http/body-errors.js";
 import { DEFAULT_LIMITS, protect, tokenLimit, type RequestLimits } from "./http/request-limits.js";
 import { buildWalletSchema } from "./graphql/schema.js";
 import { playgroundAssetsRouter, playgroundLandingPage } from "./http/playground.js";
 import { requestLogPlugin } from "./observability/request-log.js";
+import { probesRouter, type ServingState } from "./http/probes.js";
+import { operationSpans, tracingPlugin } from "./observability/tracing.js";
+import type { ProcessServices } from "./services.js";
+import { createBalanceLoader } from "./wallet/balance-loader.js";
 
 export interface ServerOptions {
-  services: Services;
+  services: ProcessServices;
   port: number;
   host: string;
   playground: boolean;
@@ -27,6 +31,8 @@ export interface ServerOptions {
   /** HTTP headers the Playground's first tab sends (the sandbox's demo token). */
   playgroundHeaders?: Record<string, string>;
   security: SecurityOptions;
+  /** How long stop() lets in-flight requests (and the refunds they carry) finish before closing their connections; default 10 s. */
+  shutdownGraceMs?: number;
 }
 
 export interface SecurityOptions {
@@ -43,16 +49,21 @@ export interface RunningServer {
   /** Such as http://127.0.0.1:4001/graphql */
   graphqlUrl: string;
   httpServer: Server;
-  /** Stops accepting requests, lets in-flight ones finish, then closes. Does not close the services. */
+  /** starting, ready, or draining (from the first moment of stop()). */
+  state(): ServingState;
+  /** Turns /ready to 503, stops accepting, lets in-flight requests finish within the grace period, then closes. Does not close the services. */
   stop(): Promise<void>;
 }
 
 const PLAYGROUND_ASSETS_PATH = "/playground";
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const app = express();
   app.disable("x-powered-by");
   const httpServer = createServer(app);
+  let state: ServingState = "starting";
+  const { services } = options;
 
   const limits = options.security.limits ?? DEFAULT_LIMITS;
   // Field suggestions map the schema for whoever cannot introspect it: off with introspection.
@@ -65,8 +76,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     stopOnTerminationSignals: false,
     plugins: [
       ...protection.plugins,
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      requestLogPlugin(options.services.logger),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS }),
+      requestLogPlugin(services.logger),
+      services.metrics.plugin(),
+      tracingPlugin(),
       // Federated traces are built only when the router asks for them (apollo-federation-include-trace).
       ApolloServerPluginInlineTrace(),
       options.playground
@@ -80,19 +93,30 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   await apollo.start();
 
-  app.get("/health", (_request, response) => {
-    response.json({ status: "ok" });
+  // While draining, connections close after their response, and a request that arrives on an old keep-alive
+  // connection is refused before any work: the client may not get that answer, so nothing may be done for it.
+  app.use((request, response, next) => {
+    if (state !== "draining") return next();
+    response.setHeader("connection", "close");
+    if (request.path === "/ready" || request.path === "/health") return next();
+    response.status(503).json({ errors: [{ message: "the server is shutting down", extensions: { code: "SHUTTING_DOWN" } }] });
   });
+  // Probes and metrics are for the orchestrator and Prometheus: outside the router secret.
+  app.use(probesRouter({ state: () => state, db: services.store.db, metrics: services.metrics }));
   if (options.playground) app.use(PLAYGROUND_ASSETS_PATH, playgroundAssetsRouter());
   // Only the router gets in, checked before the body is read.
   if (options.security.routerSecret) app.use("/graphql", requireRouterSecret(options.security.routerSecret));
   app.use(
     "/graphql",
+    operationSpans(),
     express.json({ limit: limits.maxBodyBytes }),
     tokenLimit(limits.maxTokens),
     expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        createRequestContext(options.services, await options.security.verifyCaller(req.headers.authorization)),
+      context: async ({ req }) => ({
+        ...createRequestContext(services, await options.security.verifyCaller(req.headers.authorization)),
+        // The same loader, reporting its batch sizes to the metrics.
+        balances: createBalanceLoader(services.providers, services.logger, services.metrics.balanceBatch),
+      }),
     }),
   );
   app.use("/graphql", bodyErrors());
@@ -105,6 +129,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   });
   const { port } = httpServer.address() as AddressInfo;
+  state = "ready";
   const host = options.host.includes(":") ? `[${options.host}]` : options.host;
   const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
 
@@ -112,6 +137,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url,
     graphqlUrl: `${url}/graphql`,
     httpServer,
-    stop: () => apollo.stop(),
+    state: () => state,
+    stop: () => {
+      state = "draining";
+      return apollo.stop();
+    },
   };
 }

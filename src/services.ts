@@ -6,6 +6,8 @@ import { ConfigError } from "./config/config-error.js";
 import type { ProviderConfig } from "./config/providers-file.js";
 import type { Services } from "./context.js";
 import { createLogger, type Logger } from "./observability/logger.js";
+import { WalletMetrics } from "./observability/metrics.js";
+import { withUpstreamSpans } from "./observability/tracing.js";
 import { buildProviderRegistry } from "./providers/build-providers.js";
 import { RefundReconciler } from "./refunds/reconciler.js";
 import { RefundService } from "./refunds/refund-service.js";
@@ -28,6 +30,8 @@ export const DEFAULT_LEDGER_SETTINGS: LedgerSettings = {
 export interface ProcessServices extends Services {
   store: Store;
   reconciler: RefundReconciler;
+  /** This process's Prometheus registry and the hooks that feed it. */
+  metrics: WalletMetrics;
   close(): Promise<void>;
 }
 
@@ -48,8 +52,10 @@ export async function createServices(
   }
   const store = await openStore(storeUrl);
   const links = new AccountLinkStore(store.db);
-  const registry = buildProviderRegistry(providers, { accounts: links });
-  const ledger = new SqlRefundLedger(store.db);
+  const metrics = new WalletMetrics();
+  // Upstream calls and circuit states feed the metrics and, when tracing is on, the spans.
+  const registry = buildProviderRegistry(providers, { accounts: links, observer: withUpstreamSpans(metrics.upstream) });
+  const ledger = metrics.observeLedger(new SqlRefundLedger(store.db));
   const refunds = new RefundService(registry, ledger, { staleAfterMs: settings.reconcileAfterMs });
   const reconciler = new RefundReconciler(ledger, refunds, {
     intervalMs: settings.reconcileIntervalMs,
@@ -67,6 +73,7 @@ export async function createServices(
     logger,
     store,
     reconciler,
+    metrics,
     async close() {
       await reconciler.stop();
       await registry.close();

@@ -22,7 +22,12 @@ export function balanceCacheKey(key: BalanceKey): string {
  * asked twice in one operation costs one call, and nothing is shared between callers.
  * One batch is split by provider; each provider answers its part in one `loadBalances` call.
  */
-export function createBalanceLoader(registry: ProviderRegistry, logger?: Logger): BalanceLoader {
+export function createBalanceLoader(
+  registry: ProviderRegistry,
+  logger?: Logger,
+  /** Told how many balances each provider is asked for in each batch (for metrics). */
+  onBatch?: (providerId: string, size: number) => void,
+): BalanceLoader {
   return new DataLoader<BalanceKey, BalanceResult, string>(
     async (keys) => {
       const byProvider = new Map<string, number[]>();
@@ -36,6 +41,7 @@ export function createBalanceLoader(registry: ProviderRegistry, logger?: Logger)
       await Promise.all(
         [...byProvider].map(async ([providerId, positions]) => {
           const queries = positions.map((position) => keys[position]!);
+          onBatch?.(providerId, queries.length);
           const answers = await loadFromProvider(registry, providerId, queries);
           for (const failure of answers.flatMap((answer) => answer.failures)) {
             logger?.warn({ providerId, code: failure.code, retryable: failure.retryable, reason: failure.message }, "provider could not be read");
