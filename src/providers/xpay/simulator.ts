@@ -129,8 +129,10 @@ export class XpaySimulator {
     return this.knobs.calls(path);
   }
 
+  /** Forgets the counts and the requests received (a long run would otherwise keep every one). */
   resetCalls(): void {
     this.knobs.resetCalls();
+    this.provider.received.length = 0;
   }
 
   stop(): Promise<void> {
