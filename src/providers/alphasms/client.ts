@@ -18,8 +18,7 @@ import {
 } from "./codes.js";
 import type { AlphaSmsProviderConfig } from "./config.js";
 import { balanceItemAnswer, balanceRequestBody, jsonApiAnswer, type BalanceItemAnswer } from "./wire.js";
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+import { settle, type Settled } from "../settled.js";
 
 /** What one balance item told about one account. */
 interface AccountRead {
@@ -244,10 +243,3 @@ function uniqueByRef(links: readonly AccountLink[]): AccountLink[] {
   });
 }
 
-async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-  try {
-    return { ok: true, value: await promise };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}

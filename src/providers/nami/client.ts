@@ -21,8 +21,7 @@ import {
 import type { NamiAccountConfig, NamiProviderConfig } from "./config.js";
 import { signedQueryString } from "./signature.js";
 import { balanceOkAnswer, brokerErrorAnswer, unauthorizedAnswer, type BalanceOkAnswer, type BrokerErrorAnswer } from "./wire.js";
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+import { settle, type Settled } from "../settled.js";
 
 /** One (account, wallet type) read: every non-empty asset the map names, or why it could not be read. */
 interface WalletRead {
@@ -231,10 +230,3 @@ function refusalText(body: string): string {
   }
 }
 
-async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-  try {
-    return { ok: true, value: await promise };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}

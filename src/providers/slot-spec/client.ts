@@ -38,8 +38,7 @@ import {
   type RefundAnswer,
   type RefundRequestBody,
 } from "./wire.js";
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+import { settle, type Settled } from "../settled.js";
 
 /** What one upstream read found: an amount, or `null` when the provider says there is no wallet. */
 type Read<T> = Promise<Settled<T | null>>;
@@ -325,14 +324,6 @@ function rejected(answer: FailedAnswer): ProviderError {
 
 function reasonText(answer: FailedAnswer): string {
   return answer.reason === undefined ? `code ${answer.code}` : `${answer.reason} (code ${answer.code})`;
-}
-
-async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-  try {
-    return { ok: true, value: await promise };
-  } catch (error) {
-    return { ok: false, error };
-  }
 }
 
 // Fixed namespace for keys that are not uuids; changing it would make old keys new requests.

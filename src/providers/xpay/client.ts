@@ -36,8 +36,7 @@ import {
   type FailData,
   type RequestEnvelope,
 } from "./wire.js";
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+import { settle, type Settled } from "../settled.js";
 
 /** What a link must hold for XPAY to be asked about it. */
 interface InstrumentDetails {
@@ -329,10 +328,3 @@ export function transactionDateTime(at: Date): string {
   return `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")}:${part("second")}`;
 }
 
-async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-  try {
-    return { ok: true, value: await promise };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
