@@ -5,6 +5,7 @@ import type { Logger } from "./observability/logger.js";
 import type { ProviderRegistry } from "./providers/registry.js";
 import type { RefundService } from "./refunds/refund-service.js";
 import { createBalanceLoader, type BalanceLoader } from "./wallet/balance-loader.js";
+import { WalletReader } from "./wallet/wallet-reader.js";
 
 /** Per process: built once at start, closed at stop. */
 export interface Services {
@@ -21,8 +22,16 @@ export interface RequestContext {
   /** Who is calling, from the router-forwarded token. */
   caller: Caller;
   balances: BalanceLoader;
+  /** Each wallet's view, read once through `balances` for every field that shows it. */
+  wallets: WalletReader;
 }
 
-export function createRequestContext(services: Services, caller: Caller): RequestContext {
-  return { services, caller, balances: createBalanceLoader(services.providers, services.logger) };
+export function createRequestContext(
+  services: Services,
+  caller: Caller,
+  /** Told how many balances each provider is asked for in each batch (for metrics). */
+  onBatch?: (providerId: string, size: number) => void,
+): RequestContext {
+  const balances = createBalanceLoader(services.providers, services.logger, onBatch);
+  return { services, caller, balances, wallets: new WalletReader(services.providers, balances) };
 }

@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginInlineTrace } from "@apollo/server/plugin/inlineTrace";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
@@ -18,7 +18,6 @@ import { requestLogPlugin } from "./observability/request-log.js";
 import { probesRouter, type ServingState } from "./http/probes.js";
 import { operationSpans, tracingPlugin } from "./observability/tracing.js";
 import type { ProcessServices } from "./services.js";
-import { createBalanceLoader } from "./wallet/balance-loader.js";
 
 export interface ServerOptions {
   services: ProcessServices;
@@ -76,6 +75,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     stopOnTerminationSignals: false,
     plugins: [
       ...protection.plugins,
+      // Balances are per user and change at the providers at any time: nothing here may be cached, and the
+      // default cache-control plugin would wrap every field resolver of every request to compute a hint of 0.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS }),
       requestLogPlugin(services.logger),
       services.metrics.plugin(),
@@ -112,11 +114,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     express.json({ limit: limits.maxBodyBytes }),
     tokenLimit(limits.maxTokens),
     expressMiddleware(apollo, {
-      context: async ({ req }) => ({
-        ...createRequestContext(services, await options.security.verifyCaller(req.headers.authorization)),
-        // The same loader, reporting its batch sizes to the metrics.
-        balances: createBalanceLoader(services.providers, services.logger, services.metrics.balanceBatch),
-      }),
+      // The loader reports its batch sizes to the metrics.
+      context: async ({ req }) =>
+        createRequestContext(services, await options.security.verifyCaller(req.headers.authorization), services.metrics.balanceBatch),
     }),
   );
   app.use("/graphql", bodyErrors());

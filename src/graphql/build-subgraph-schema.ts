@@ -9,6 +9,9 @@ import { buildSchema, createResolversMap, type BuildSchemaOptions } from "type-g
 export const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key"])`;
 
 /**
+ * Every object type declares `simpleResolvers: true`: its plain fields are read by graphql-js's
+ * default resolver, not wrapped one by one in a type-graphql resolver (no middlewares are used).
+ *
  * type-graphql builds the types and resolvers; its printed SDL keeps the `@key` directives, and
  * `buildSubgraphSchema` adds `_service`, `_entities` and the reference resolvers.
  */

@@ -14,6 +14,8 @@ export const Decimal = DecimalJs.clone({
 export type Decimal = DecimalJs;
 
 const PLAIN_DECIMAL = /^-?\d+(?:\.\d+)?$/;
+/** Plain notation as toFixed writes it: no leading zeros. */
+const CANONICAL_DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
 
 /** True when `text` is a decimal written in plain notation: digits, an optional sign and point. */
 export function isPlainDecimal(text: string): boolean {
@@ -25,6 +27,9 @@ export function isPlainDecimal(text: string): boolean {
  * and "100.0" leave the service as they arrived (decimal.js alone would print "500" and "100").
  */
 export class ScaledDecimal {
+  /** The plain-notation text, made once: amounts are printed on every answer that shows them. */
+  private text: string | undefined;
+
   private constructor(
     readonly value: Decimal,
     readonly scale: number,
@@ -34,7 +39,10 @@ export class ScaledDecimal {
   static parse(text: string): ScaledDecimal {
     if (!isPlainDecimal(text)) throw new RangeError(`not a decimal in plain notation: ${JSON.stringify(text)}`);
     const point = text.indexOf(".");
-    return ScaledDecimal.of(new Decimal(text), point < 0 ? 0 : text.length - point - 1);
+    const parsed = ScaledDecimal.of(new Decimal(text), point < 0 ? 0 : text.length - point - 1);
+    // Text without leading zeros is already what toString prints (its scale is its own), except a negative zero.
+    if (CANONICAL_DECIMAL.test(text) && !(text.startsWith("-") && parsed.value.isZero())) parsed.text = text;
+    return parsed;
   }
 
   /**
@@ -89,7 +97,7 @@ export class ScaledDecimal {
 
   /** Plain notation with exactly `scale` decimals. */
   toString(): string {
-    return this.value.toFixed(this.scale);
+    return (this.text ??= this.value.toFixed(this.scale));
   }
 
   toJSON(): string {

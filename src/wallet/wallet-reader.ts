@@ -11,6 +11,30 @@ export interface WalletView {
 }
 
 /**
+ * Lives for one request, beside its loader. `balances`, `failures` and `total` of one wallet in one
+ * currency share one view: each provider is asked once through the loader, and the view is put
+ * together once, however many fields and aliases read it.
+ */
+export class WalletReader {
+  private readonly views = new Map<string, Promise<WalletView>>();
+
+  constructor(
+    private readonly registry: ProviderRegistry,
+    private readonly loader: BalanceLoader,
+  ) {}
+
+  read(walletId: string, currency: string | null): Promise<WalletView> {
+    const key = currency === null ? walletId : `${walletId}\u0000${currency}`;
+    let view = this.views.get(key);
+    if (!view) {
+      view = readWallet(this.registry, this.loader, walletId, currency);
+      this.views.set(key, view);
+    }
+    return view;
+  }
+}
+
+/**
  * Asks every provider through the request's loader. The loads are issued synchronously, before
  * any await, so that every wallet of an operation lands in the same DataLoader batch.
  */

@@ -9,7 +9,7 @@ registerEnumType(AccountLinkErrorCode, {
   description: "Why a link or unlink did not happen. Stable: switch on it.",
 });
 
-@ObjectType({ description: "Non-secret facts about an account; secrets stay in the subgraph's configuration." })
+@ObjectType({ simpleResolvers: true, description: "Non-secret facts about an account; secrets stay in the subgraph's configuration." })
 export class AccountDetails {
   @Field(() => String, { nullable: true, description: "A payment instrument's UUID." })
   instrumentUuid?: string;
@@ -39,7 +39,7 @@ export class AccountDetailsInput {
   email?: string;
 }
 
-@ObjectType({ description: "An account at a provider that belongs to a wallet." })
+@ObjectType({ simpleResolvers: true, description: "An account at a provider that belongs to a wallet." })
 export class AccountLink {
   @Field(() => ID)
   id!: string;
@@ -87,7 +87,7 @@ export class UnlinkAccountInput {
   accountRef!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AccountLinkUserError {
   @Field(() => AccountLinkErrorCode)
   code!: AccountLinkErrorCode;
@@ -99,7 +99,7 @@ export class AccountLinkUserError {
   message!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class LinkAccountPayload {
   @Field(() => AccountLink, { nullable: true })
   link!: AccountLink | null;
@@ -108,7 +108,7 @@ export class LinkAccountPayload {
   userErrors!: AccountLinkUserError[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class UnlinkAccountPayload {
   @Field(() => Boolean)
   unlinked!: boolean;

@@ -4,7 +4,7 @@ import type { ScaledDecimal } from "../../money/decimal.js";
 import { DecimalScalar } from "../scalars/decimal.js";
 import { Provider } from "../provider/provider.type.js";
 
-@ObjectType({ description: "Money one account holds in one currency at one provider. amount = available + locked." })
+@ObjectType({ simpleResolvers: true, description: "Money one account holds in one currency at one provider. amount = available + locked." })
 export class Balance {
   @Field(() => Provider)
   provider!: Provider;

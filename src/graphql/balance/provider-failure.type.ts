@@ -8,7 +8,7 @@ registerEnumType(FailureCode, {
   description: "Why a provider could not be read. Stable: switch on it.",
 });
 
-@ObjectType({ description: "A provider whose balances are missing from this answer." })
+@ObjectType({ simpleResolvers: true, description: "A provider whose balances are missing from this answer." })
 export class ProviderFailure {
   @Field(() => Provider)
   provider!: Provider;

@@ -15,7 +15,7 @@ registerEnumType(ProviderStatus, {
   },
 });
 
-@ObjectType({ description: "An outside provider that holds money for wallets." })
+@ObjectType({ simpleResolvers: true, description: "An outside provider that holds money for wallets." })
 export class Provider {
   @Field(() => ID)
   id!: string;

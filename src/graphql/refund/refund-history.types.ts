@@ -2,7 +2,7 @@
 import { Field, ObjectType } from "type-graphql";
 import { Refund } from "./refund.types.js";
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RefundEdge {
   @Field(() => String, { description: "Pass as `after` to continue after this refund." })
   cursor!: string;
@@ -11,7 +11,7 @@ export class RefundEdge {
   node!: Refund;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -20,7 +20,7 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-@ObjectType({ description: "A page of a wallet's refunds, newest first." })
+@ObjectType({ simpleResolvers: true, description: "A page of a wallet's refunds, newest first." })
 export class RefundConnection {
   @Field(() => [RefundEdge])
   edges!: RefundEdge[];

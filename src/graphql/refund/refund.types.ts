@@ -33,7 +33,7 @@ export class RefundInput {
   idempotencyKey!: string;
 }
 
-@ObjectType({ description: "One refund attempt, as the ledger records it." })
+@ObjectType({ simpleResolvers: true, description: "One refund attempt, as the ledger records it." })
 export class Refund {
   @Field(() => ID)
   id!: string;
@@ -69,7 +69,7 @@ export class Refund {
   settledAt!: Date | null;
 }
 
-@ObjectType({ description: "A business reason the refund did not happen." })
+@ObjectType({ simpleResolvers: true, description: "A business reason the refund did not happen." })
 export class RefundUserError {
   @Field(() => RefundErrorCode)
   code!: RefundErrorCode;
@@ -81,7 +81,7 @@ export class RefundUserError {
   message!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RefundPayload {
   @Field(() => Refund, { nullable: true, description: "The refund, when one was recorded." })
   refund!: Refund | null;

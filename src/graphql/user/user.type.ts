@@ -2,7 +2,7 @@
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 
 @Directive('@key(fields: "id")')
-@ObjectType({ description: "A user, owned by the users subgraph; this subgraph adds its wallet." })
+@ObjectType({ simpleResolvers: true, description: "A user, owned by the users subgraph; this subgraph adds its wallet." })
 export class User {
   @Field(() => ID)
   id!: string;

@@ -2,7 +2,7 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context.js";
 import type { ScaledDecimal } from "../../money/decimal.js";
-import { readWallet, totalOf } from "../../wallet/wallet-reader.js";
+import { totalOf } from "../../wallet/wallet-reader.js";
 import { Balance } from "../balance/balance.type.js";
 import { ProviderFailure } from "../balance/provider-failure.type.js";
 import { optionalCurrency, requireCurrency, requireWalletId } from "../input-errors.js";
@@ -36,8 +36,16 @@ export class WalletResolver {
   ): Promise<Balance[]> {
     assertReader(context, wallet.id);
     const { providers } = context.services;
-    return readWallet(providers, context.balances, wallet.id, optionalCurrency(currency)).then((view) =>
-      view.balances.map((balance) => ({ ...balance, provider: providers.info(balance.providerId) })),
+    return context.wallets.read(wallet.id, optionalCurrency(currency)).then((view) =>
+      // Written out, not spread: one object of one shape per balance, hundreds per operation.
+      view.balances.map((balance) => ({
+        provider: providers.info(balance.providerId),
+        account: balance.account,
+        currency: balance.currency,
+        amount: balance.amount,
+        available: balance.available,
+        locked: balance.locked,
+      })),
     );
   }
 
@@ -51,7 +59,7 @@ export class WalletResolver {
   ): Promise<ProviderFailure[]> {
     assertReader(context, wallet.id);
     const { providers } = context.services;
-    return readWallet(providers, context.balances, wallet.id, optionalCurrency(currency)).then((view) =>
+    return context.wallets.read(wallet.id, optionalCurrency(currency)).then((view) =>
       view.failures.map((failure) => ({ ...failure, provider: providers.info(failure.providerId) })),
     );
   }
@@ -66,7 +74,7 @@ export class WalletResolver {
   ): Promise<ScaledDecimal> {
     assertReader(context, wallet.id);
     const code = requireCurrency(currency);
-    return readWallet(context.services.providers, context.balances, wallet.id, code).then((view) =>
+    return context.wallets.read(wallet.id, code).then((view) =>
       totalOf(view.balances, code),
     );
   }

@@ -2,7 +2,7 @@
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 
 @Directive('@key(fields: "id")')
-@ObjectType({ description: "A user's money across every provider. Its id is the user's id." })
+@ObjectType({ simpleResolvers: true, description: "A user's money across every provider. Its id is the user's id." })
 export class Wallet {
   @Field(() => ID)
   id!: string;
