@@ -162,6 +162,7 @@ export class SimulatorKnobs {
   }
 
   private async handle(protocol: SimulatedProtocol, incoming: IncomingMessage, response: ServerResponse): Promise<void> {
+    const arrived = performance.now();
     try {
       const url = new URL(incoming.url ?? "/", "http://simulator");
       this.counters.set(url.pathname, (this.counters.get(url.pathname) ?? 0) + 1);
@@ -180,9 +181,6 @@ export class SimulatorKnobs {
       const fault = this.currentFault !== null && (!this.scope || this.scope(request)) ? this.currentFault : null;
       if (fault === "hang") return;
 
-      await this.wait(this.latency);
-      if (this.stopped) return;
-
       let answer: SimulatorAnswer;
       switch (fault) {
         case "auth":
@@ -200,12 +198,14 @@ export class SimulatorKnobs {
           break;
         case "slow":
           answer = await protocol.answer(request);
-          await this.wait(this.slowMs);
-          if (this.stopped) return;
           break;
         default:
           answer = await protocol.answer(request);
       }
+      // The latency is the time to answer, as a real provider's is: the work of answering (RSA for XPAY) is part of it.
+      await this.wait(Math.ceil(this.latency - (performance.now() - arrived)));
+      if (fault === "slow") await this.wait(this.slowMs);
+      if (this.stopped) return;
       send(response, answer);
     } catch (error) {
       // A bug in a simulator must show as a server error, not as a test that hangs.
@@ -214,7 +214,7 @@ export class SimulatorKnobs {
   }
 
   private wait(ms: number): Promise<void> {
-    if (ms <= 0) return Promise.resolve();
+    if (ms < 1) return Promise.resolve();
     return new Promise((resolve) => {
       const entry = {
         timer: setTimeout(() => {
