@@ -9,18 +9,25 @@ function digest(value: string): Buffer {
   return createHash("sha256").update(value).digest();
 }
 
-export function requireRouterSecret(secret: string): RequestHandler {
+/** What a caller that is not the router is told, with HTTP 401. */
+export const ROUTER_SECRET_REFUSAL = {
+  errors: [{ message: "only the router may call this subgraph", extensions: { code: "UNAUTHENTICATED" } }],
+};
+
+/** Whether a Router-Authorization header value is the secret, compared in constant time (shared with the benchmark's peer servers). */
+export function routerSecretMatcher(secret: string): (given: string | string[] | undefined) => boolean {
   const expected = digest(secret);
+  return (given) => typeof given === "string" && timingSafeEqual(digest(given), expected);
+}
+
+export function requireRouterSecret(secret: string): RequestHandler {
+  const matches = routerSecretMatcher(secret);
   return (request, response, next) => {
-    const given = request.headers[ROUTER_SECRET_HEADER];
-    if (typeof given === "string" && timingSafeEqual(digest(given), expected)) {
+    if (matches(request.headers[ROUTER_SECRET_HEADER])) {
       next();
       return;
     }
     // Drain nothing: the body is never read for a caller that is not the router.
-    response
-      .status(401)
-      .set("connection", "close")
-      .json({ errors: [{ message: "only the router may call this subgraph", extensions: { code: "UNAUTHENTICATED" } }] });
+    response.status(401).set("connection", "close").json(ROUTER_SECRET_REFUSAL);
   };
 }

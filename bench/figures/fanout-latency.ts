@@ -1,0 +1,29 @@
+// Responsible for figure 2: one wallet across every provider, each answering in 50 ms: how close the answer comes to one provider's time.
+import { oneWallet } from "../operations.js";
+import { figure, type FigureRecord } from "../lib/report.js";
+import type { Rig, Subgraph } from "../rig.js";
+
+export const PROVIDER_LATENCY_MS = 50;
+/** One request at a time: the latency of the fan-out itself, not of requests queueing behind each other on two cores. */
+const LANES = 1;
+
+export async function fanoutLatency(rig: Rig, subgraph: Subgraph): Promise<FigureRecord[]> {
+  const operation = oneWallet(rig.walletIds[0]!);
+  const target = rig.target(subgraph.ready.graphqlUrl, operation.body);
+  await rig.simulators.call("setLatency", PROVIDER_LATENCY_MS);
+  try {
+    await rig.simulators.call("resetCalls");
+    await rig.post(subgraph.ready.graphqlUrl, operation.body);
+    const calls = Object.values(await rig.simulators.call("calls")).reduce((sum, count) => sum + count, 0);
+    await rig.load.call("latency", { ...target, lanes: LANES, seconds: rig.durations.warmupSeconds });
+    const result = await rig.load.call("latency", { ...target, lanes: LANES, seconds: rig.durations.latencySeconds });
+    if (result.failed > 0) throw new Error(`fanout: ${result.failed} of ${result.requests} requests failed`);
+    const detail = `${result.requests} requests one after another, ${calls} provider calls each; p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, max ${result.maxMs.toFixed(1)} ms`;
+    return [
+      figure("fanout_latency.p50", result.p50Ms / PROVIDER_LATENCY_MS, `x ${PROVIDER_LATENCY_MS} ms`, { atMost: 1.15 }, detail),
+      figure("fanout_latency.p99", result.p99Ms / PROVIDER_LATENCY_MS, `x ${PROVIDER_LATENCY_MS} ms`, { atMost: 1.5 }),
+    ];
+  } finally {
+    await rig.simulators.call("setLatency", 0);
+  }
+}

@@ -1,0 +1,93 @@
+// Responsible for `npm run bench`: every figure in one run, in its own processes, printed as a table and written to bench/results.json.
+import { mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { endToEnd, endToEndCpuRatio } from "./figures/end-to-end.js";
+import { fanoutLatency } from "./figures/fanout-latency.js";
+import { layerOverhead } from "./figures/layer-overhead.js";
+import { memory } from "./figures/memory.js";
+import { peerServers } from "./figures/peer-servers.js";
+import { refunds } from "./figures/refunds.js";
+import { upstreamEfficiency } from "./figures/upstream-efficiency.js";
+import { table, writeResults, type FigureRecord } from "./lib/report.js";
+import { FULL, QUICK, Rig } from "./rig.js";
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    only: { type: "string", multiple: true },
+    /** Writes each server's CPU profile of its measured runs to bench/profiles/. */
+    profile: { type: "boolean", default: false },
+  },
+});
+const durations = values.quick ? QUICK : FULL;
+const wanted = (group: string) => !values.only || values.only.includes(group);
+const started = performance.now();
+const log = (message: string) => console.error(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`);
+
+const rig = await Rig.start(durations, { wallets: 100, latencyMs: 0 });
+if (values.profile) {
+  rig.profileDir = fileURLToPath(new URL("./profiles/", import.meta.url));
+  await mkdir(rig.profileDir, { recursive: true });
+}
+const figures: FigureRecord[] = [];
+try {
+  const overHttp = await rig.subgraph({ providersFrom: "http", server: "apollo-express" });
+  let e2e;
+  try {
+    if (wanted("upstream_efficiency")) {
+      log("upstream_efficiency");
+      figures.push(...(await upstreamEfficiency(rig, overHttp)));
+    }
+    if (wanted("fanout_latency")) {
+      log("fanout_latency");
+      figures.push(...(await fanoutLatency(rig, overHttp)));
+    }
+    if (wanted("end_to_end")) {
+      log("end_to_end");
+      e2e = await endToEnd(rig, overHttp);
+    }
+  } finally {
+    await overHttp.stop();
+  }
+
+  if (wanted("layer_overhead") || wanted("end_to_end") || wanted("peer_servers")) {
+    const fromMemory = await rig.subgraph({ providersFrom: "memory", server: "apollo-express" });
+    try {
+      log("layer_overhead");
+      const layer = await layerOverhead(rig, fromMemory);
+      if (wanted("layer_overhead")) figures.push(...layer.figures);
+      if (e2e) figures.push(...e2e.figures, endToEndCpuRatio(e2e.measured, layer.subgraph));
+      if (wanted("peer_servers")) {
+        log("peer_servers");
+        figures.push(...(await peerServers(rig, fromMemory)));
+      }
+    } finally {
+      await fromMemory.stop();
+    }
+  }
+
+  if (wanted("memory")) {
+    log("memory");
+    const fresh = await rig.subgraph({ providersFrom: "memory", server: "apollo-express" });
+    try {
+      figures.push(...(await memory(rig, fresh)));
+    } finally {
+      await fresh.stop();
+    }
+  }
+
+  if (wanted("refunds")) {
+    log("refunds");
+    figures.push(...(await refunds(rig)));
+  }
+} finally {
+  await rig.stop();
+}
+
+log(`done${durations.quick ? " (--quick: shorter runs, fewer requests)" : ""}`);
+console.log(table(figures));
+await writeResults(new URL("./results.json", import.meta.url), figures);
+const over = figures.filter((record) => record.ok === false);
+console.log(over.length === 0 ? "every budget met" : `over budget: ${over.map((record) => record.name).join(", ")}`);
+process.exitCode = over.length === 0 ? 0 : 1;
