@@ -7,9 +7,9 @@ import { ROUTER_SECRET_HEADER } from "../src/auth/router-secret.js";
 import { createDemoAuth, type DemoAuth } from "../src/sandbox/demo-auth.js";
 import { BenchProcess } from "./lib/ipc.js";
 import type { LoadMethods, LoadTarget, RequestBody } from "./processes/load.js";
-import type { SimulatorsMethods, SimulatorsOptions, SimulatorsReady } from "./processes/simulators.js";
 import type { SubgraphMethods, SubgraphOptions, SubgraphReady } from "./processes/subgraph.js";
 import type { Recording } from "./recorded-provider.js";
+import { SimulatedProviders } from "./simulated-providers.js";
 
 /** How long each measurement runs: the full suite (at most 5 minutes), or `--quick` (at most one). */
 export interface Durations {
@@ -64,16 +64,16 @@ export class Rig {
   private constructor(
     readonly durations: Durations,
     readonly load: BenchProcess<LoadMethods, object>,
-    readonly simulators: BenchProcess<SimulatorsMethods, SimulatorsReady>,
+    readonly simulators: SimulatedProviders,
     private readonly auth: DemoAuth,
     private readonly routerSecret: string,
     private readonly dir: string,
   ) {}
 
-  static async start(durations: Durations, simulators: SimulatorsOptions): Promise<Rig> {
+  static async start(durations: Durations, simulators: { wallets: number; latencyMs: number }): Promise<Rig> {
     const [load, sims, auth, dir] = await Promise.all([
       BenchProcess.start<LoadMethods, object>("load", {}),
-      BenchProcess.start<SimulatorsMethods, SimulatorsReady>("simulators", simulators),
+      SimulatedProviders.start(simulators),
       createDemoAuth(),
       mkdtemp(join(tmpdir(), "wallet-bench-")),
     ]);
@@ -86,7 +86,7 @@ export class Rig {
   }
 
   get walletIds(): string[] {
-    return this.simulators.ready.walletIds;
+    return this.simulators.walletIds;
   }
 
   /** What the router sends: its secret, and the operator's token (read-all and refund scopes). */
@@ -100,7 +100,7 @@ export class Rig {
 
   /** A subgraph process of the product's, on a SQLite file of its own unless a store is given. */
   async subgraph(options: Pick<SubgraphOptions, "providersFrom" | "server"> & { storeUrl?: string }): Promise<Subgraph> {
-    const { providers, links } = this.simulators.ready;
+    const { providers, links } = this.simulators;
     // Providers from memory answer for the wallets the measured operations ask about.
     const walletIds = options.providersFrom === "memory" ? this.walletIds.slice(0, MEMORY_WALLETS) : this.walletIds;
     const subgraph = await BenchProcess.start<SubgraphMethods, SubgraphReady>(

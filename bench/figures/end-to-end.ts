@@ -15,9 +15,9 @@ const CONNECTIONS = 2;
 export async function endToEnd(rig: Rig, subgraph: Subgraph): Promise<{ figures: FigureRecord[]; measured: Throughput }> {
   const operation = walletsByEntities(rig.walletIds.slice(0, LAYER_WALLETS));
   const target = rig.target(subgraph.ready.graphqlUrl, operation.body);
-  await rig.simulators.call("resetCalls");
+  await rig.simulators.resetCalls();
   await rig.post(subgraph.ready.graphqlUrl, operation.body);
-  const callsPerRequest = Object.values(await rig.simulators.call("calls")).reduce((sum, count) => sum + count, 0);
+  const callsPerRequest = Object.values(await rig.simulators.calls()).reduce((sum, count) => sum + count, 0);
   await measureThroughput(rig.load, subgraph, target, { amount: CONNECTIONS, connections: CONNECTIONS });
   const measured = await measureThroughput(rig.load, subgraph, target, {
     connections: CONNECTIONS,

@@ -10,11 +10,11 @@ const LANES = 1;
 export async function fanoutLatency(rig: Rig, subgraph: Subgraph): Promise<FigureRecord[]> {
   const operation = oneWallet(rig.walletIds[0]!);
   const target = rig.target(subgraph.ready.graphqlUrl, operation.body);
-  await rig.simulators.call("setLatency", PROVIDER_LATENCY_MS);
+  await rig.simulators.setLatency(PROVIDER_LATENCY_MS);
   try {
-    await rig.simulators.call("resetCalls");
+    await rig.simulators.resetCalls();
     await rig.post(subgraph.ready.graphqlUrl, operation.body);
-    const calls = Object.values(await rig.simulators.call("calls")).reduce((sum, count) => sum + count, 0);
+    const calls = Object.values(await rig.simulators.calls()).reduce((sum, count) => sum + count, 0);
     await rig.load.call("latency", { ...target, lanes: LANES, seconds: rig.durations.warmupSeconds });
     const result = await rig.load.call("latency", { ...target, lanes: LANES, seconds: rig.durations.latencySeconds });
     if (result.failed > 0) throw new Error(`fanout: ${result.failed} of ${result.requests} requests failed`);
@@ -24,6 +24,6 @@ export async function fanoutLatency(rig: Rig, subgraph: Subgraph): Promise<Figur
       figure("fanout_latency.p99", result.p99Ms / PROVIDER_LATENCY_MS, `x ${PROVIDER_LATENCY_MS} ms`, { atMost: 1.5 }),
     ];
   } finally {
-    await rig.simulators.call("setLatency", 0);
+    await rig.simulators.setLatency(0);
   }
 }

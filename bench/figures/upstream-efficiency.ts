@@ -18,13 +18,13 @@ function assertNoFailures(value: unknown, shape: string): void {
 }
 
 export async function upstreamEfficiency(rig: Rig, subgraph: Subgraph): Promise<FigureRecord[]> {
-  const { providers, links } = rig.simulators.ready;
+  const { providers, links } = rig.simulators;
   const figures: FigureRecord[] = [];
   for (const shape of efficiencyShapes(rig.walletIds)) {
-    await rig.simulators.call("resetCalls");
+    await rig.simulators.resetCalls();
     const { data } = await rig.post(subgraph.ready.graphqlUrl, shape.body);
     assertNoFailures(data, shape.name);
-    const made = await rig.simulators.call("calls");
+    const made = await rig.simulators.calls();
     const minimum = minimumCalls(providers, links, shape.asks);
     const ids = providers.map((provider) => provider.id);
     const total = (counts: Record<string, number>) => ids.reduce((sum, id) => sum + (counts[id] ?? 0), 0);
