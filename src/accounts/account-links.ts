@@ -22,10 +22,20 @@ export interface AccountLink {
   createdAt: Date;
 }
 
+interface PendingLookup {
+  providerId: string;
+  walletIds: readonly string[];
+  resolve(links: Map<string, AccountLink[]>): void;
+  reject(error: unknown): void;
+}
+
 export type LinkResult = { linked: AccountLink } | { linkedElsewhere: AccountLink };
 
 /** Lives for the process, over the process's store. */
 export class AccountLinkStore {
+  /** forWallets calls of this tick, waiting for their one query. */
+  private pendingLookups?: PendingLookup[];
+
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
@@ -84,19 +94,50 @@ export class AccountLinkStore {
     return rows.map(toLink);
   }
 
-  /** One query for a whole batch of wallets at one provider. */
-  async forWallets(providerId: string, walletIds: readonly string[]): Promise<Map<string, AccountLink[]>> {
-    const byWallet = new Map<string, AccountLink[]>(walletIds.map((id) => [id, []]));
-    if (walletIds.length === 0) return byWallet;
-    const rows = await this.db
-      .selectFrom("account_links")
-      .selectAll()
-      .where("provider_id", "=", providerId)
-      .where("wallet_id", "in", [...new Set(walletIds)])
-      .orderBy("created_at")
-      .execute();
-    for (const row of rows) byWallet.get(row.wallet_id)?.push(toLink(row));
-    return byWallet;
+  /**
+   * The links of a batch of wallets at one provider. Lookups asked for in the same tick are answered
+   * by one query, whatever their provider: one GraphQL batch asks every linked-account provider for the
+   * same wallets at once (AlphaSMS, Nami, XPAY), and each query costs more to build, prepare and run
+   * than the rows it reads.
+   */
+  forWallets(providerId: string, walletIds: readonly string[]): Promise<Map<string, AccountLink[]>> {
+    if (walletIds.length === 0) return Promise.resolve(new Map());
+    return new Promise((resolve, reject) => {
+      if (!this.pendingLookups) {
+        this.pendingLookups = [];
+        queueMicrotask(() => void this.lookUp());
+      }
+      this.pendingLookups.push({ providerId, walletIds, resolve, reject });
+    });
+  }
+
+  /** Every lookup asked for since the last one, in one query; each gets its own links (objects are not shared). */
+  private async lookUp(): Promise<void> {
+    const lookups = this.pendingLookups ?? [];
+    this.pendingLookups = undefined;
+    let rows: AccountLinkRow[];
+    try {
+      rows = await this.db
+        .selectFrom("account_links")
+        .selectAll()
+        .where("provider_id", "in", [...new Set(lookups.map((lookup) => lookup.providerId))])
+        .where("wallet_id", "in", [...new Set(lookups.flatMap((lookup) => lookup.walletIds))])
+        .orderBy("created_at")
+        .execute();
+    } catch (error) {
+      for (const { reject } of lookups) reject(error);
+      return;
+    }
+    for (const { providerId, walletIds, resolve, reject } of lookups) {
+      try {
+        const byWallet = new Map<string, AccountLink[]>(walletIds.map((id) => [id, []]));
+        for (const row of rows) if (row.provider_id === providerId) byWallet.get(row.wallet_id)?.push(toLink(row));
+        resolve(byWallet);
+      } catch (error) {
+        // A row that cannot be read fails its own provider's lookup only, as when each had its own query.
+        reject(error);
+      }
+    }
   }
 }
 

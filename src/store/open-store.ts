@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from "kysely";
 import pg from "pg";
 import { migrateToLatest } from "./migrations.js";
 import type { Database } from "./schema.js";
@@ -60,8 +60,32 @@ function openSqlite(path: string): Store {
   // WAL lets readers go on while a refund is written; NORMAL sync is durable across process crashes.
   if (!inMemory) database.pragma("journal_mode = WAL");
   database.pragma("synchronous = NORMAL");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparingOnce(database) }) });
   return { db, dialect: "sqlite", description: `sqlite:${path}`, close: () => db.destroy() };
+}
+
+/** At most this many prepared statements are kept; the SQL texts differ only by the length of `in` lists. */
+const MAX_PREPARED_STATEMENTS = 256;
+
+/**
+ * The database as Kysely's SQLite driver sees it, each SQL text prepared once: the driver prepares every query it
+ * runs, and preparing one of the store's small reads (the account links of every balance request) cost about as
+ * much as running it. A statement is reusable once it has run, since better-sqlite3 runs it synchronously; one
+ * still being iterated (a streamed query) is left to its iterator and the next caller gets a fresh one.
+ */
+function preparingOnce(database: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string) {
+      const kept = statements.get(text);
+      if (kept && !kept.busy) return kept;
+      const statement = database.prepare(text);
+      if (!kept && statements.size >= MAX_PREPARED_STATEMENTS) statements.delete(statements.keys().next().value!);
+      statements.set(text, statement);
+      return statement;
+    },
+  };
 }
 
 function openPostgres(url: string, options: StoreOptions): Store {
