@@ -15,6 +15,7 @@ import {
   timeout,
   type BulkheadPolicy,
   type CircuitBreakerPolicy,
+  type TimeoutPolicy,
 } from "cockatiel";
 import { RESILIENCE_DEFAULTS, type ResilienceConfig } from "../config/provider-common.js";
 import { NO_OBSERVER, type CircuitState, type UpstreamObserver } from "../observability/upstream-events.js";
@@ -60,6 +61,7 @@ export class ProviderResilience {
   readonly providerId: string;
   private readonly timeoutMs: number;
   private readonly retries: number;
+  private readonly budget: TimeoutPolicy;
   private readonly breaker: CircuitBreakerPolicy;
   private readonly bulkhead: BulkheadPolicy;
   private readonly observer: UpstreamObserver;
@@ -71,6 +73,10 @@ export class ProviderResilience {
     this.timeoutMs = config.timeoutMs;
     this.retries = config.retries ?? RESILIENCE_DEFAULTS.retries;
     this.observer = observer;
+    // One policy for every call (it keeps no per-call state). The budget's signal is aborted when the time runs out,
+    // which is what ends a slow request; `abortOnReturn: false` skips aborting it after every call that already
+    // ended, where nothing listens to it any more: that abort cost a DOMException (with its stack trace) per call.
+    this.budget = timeout(this.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
     this.breaker = circuitBreaker(handleWhen(isTransient), {
       halfOpenAfter: config.circuitBreaker?.halfOpenAfterMs ?? RESILIENCE_DEFAULTS.halfOpenAfterMs,
       breaker: new ConsecutiveBreaker(config.circuitBreaker?.failureThreshold ?? RESILIENCE_DEFAULTS.failureThreshold),
@@ -94,9 +100,8 @@ export class ProviderResilience {
   /** Runs one call under the policy; rejects only with a ProviderError. */
   async run<T>(kind: CallKind, attempt: Attempt<T>): Promise<T> {
     const deadline = performance.now() + this.timeoutMs;
-    const budget = timeout(this.timeoutMs, TimeoutStrategy.Aggressive);
     try {
-      const value = await budget.execute(({ signal }) =>
+      const value = await this.budget.execute(({ signal }) =>
         this.breaker.execute(
           () => this.bulkhead.execute(({ signal: slot }) => this.attempts(kind, deadline, attempt, slot), signal),
           signal,
