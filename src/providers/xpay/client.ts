@@ -25,7 +25,7 @@ import {
   xpayPhone,
 } from "./codes.js";
 import type { XpayProviderConfig } from "./config.js";
-import { EnvelopeError, KeyFormatError, open, readPrivateKeyPem, readPublicKeyPem, seal } from "./envelope.js";
+import { EnvelopeError, KeyFormatError, open, readPrivateKeyPem, readPublicKeyPem, sealOffThread } from "./envelope.js";
 import {
   answerEnvelope,
   balanceRecord,
@@ -142,7 +142,7 @@ export class XpayClient implements WalletProvider {
       UUID: instrument.uuid,
       Transaction: { TransactionID: randomUUID(), TerminalID: this.config.terminalId, DateTime: transactionDateTime(new Date()) },
     };
-    const sealed = seal(JSON.stringify(data), {
+    const sealed = await sealOffThread(JSON.stringify(data), {
       recipientPublicKey: this.xpayPublicKey,
       senderPrivateKey: this.partnerPrivateKey,
     });
