@@ -45,8 +45,8 @@ export const QUICK: Durations = {
   peerRounds: 1,
   latencySeconds: 3,
   endToEndSeconds: 2,
-  memoryRequests: { first: 1_000, total: 10_000 },
-  refunds: 100,
+  memoryRequests: { first: 500, total: 5_000 },
+  refunds: 50,
 };
 
 /** The wallets recorded for providers answering from memory: the 50-wallet operation's. */

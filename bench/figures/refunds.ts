@@ -20,7 +20,7 @@ export async function refunds(rig: Rig): Promise<FigureRecord[]> {
       const subgraph = await rig.subgraph({ providersFrom: "http", server: "apollo-express", storeUrl: store.url });
       try {
         const target = rig.target(subgraph.ready.graphqlUrl, REFUND);
-        await measureThroughput(rig.load, subgraph, target, { amount: 100 });
+        await measureThroughput(rig.load, subgraph, target, { amount: Math.min(100, rig.durations.refunds) });
         const measured = await measureThroughput(rig.load, subgraph, target, { amount: rig.durations.refunds });
         figures.push(
           figure(
