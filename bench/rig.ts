@@ -27,12 +27,12 @@ export interface Durations {
 
 export const FULL: Durations = {
   quick: false,
-  warmupSeconds: 2,
-  throughputSeconds: 5,
+  warmupSeconds: 1.5,
+  throughputSeconds: 4,
   layerRounds: 3,
   peerRounds: 1,
-  latencySeconds: 12,
-  endToEndSeconds: 10,
+  latencySeconds: 10,
+  endToEndSeconds: 8,
   memoryRequests: { first: 10_000, total: 100_000 },
   refunds: 2_000,
 };
