@@ -4,6 +4,7 @@ import { createPublicKey } from "node:crypto";
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyObject } from "jose";
 import { ConfigError } from "../config/config-error.js";
 import type { Caller } from "./caller.js";
+import { DEFAULT_VERIFIED_TOKENS, VerifiedTokens, type VerifiedTokenSettings } from "./verified-tokens.js";
 
 export interface JwtSettings {
   issuer: string;
@@ -13,6 +14,8 @@ export interface JwtSettings {
   publicKeyPem?: string;
   algorithms: string[];
   clockSkewSeconds: number;
+  /** Tokens verified once count for a while: the router sends the same token with every request of a session. */
+  verifiedTokens?: VerifiedTokenSettings;
 }
 
 export type VerifyCaller = (authorization: string | undefined) => Promise<Caller>;
@@ -29,8 +32,11 @@ function scopesOf(payload: JWTPayload): Set<string> {
   return new Set();
 }
 
-/** Lives for the process (it caches the JWKS). No Authorization header: an anonymous caller. */
-export async function createJwtVerifier(settings: JwtSettings): Promise<VerifyCaller> {
+/**
+ * Lives for the process (it caches the JWKS and the tokens it verified). No Authorization header: an anonymous caller.
+ * `now` (ms since the epoch) is the clock for expiry, for tests.
+ */
+export async function createJwtVerifier(settings: JwtSettings, now: () => number = Date.now): Promise<VerifyCaller> {
   let key: KeyObject | JWTVerifyGetKey;
   if (settings.jwksUrl) {
     key = createRemoteJWKSet(new URL(settings.jwksUrl));
@@ -45,19 +51,28 @@ export async function createJwtVerifier(settings: JwtSettings): Promise<VerifyCa
     throw new Error("JWT verification needs a JWKS URL or a public key");
   }
 
+  const verified = new VerifiedTokens(settings.verifiedTokens ?? DEFAULT_VERIFIED_TOKENS, settings.clockSkewSeconds, now);
+
   return async (authorization) => {
     if (authorization === undefined || authorization === "") return { subject: null, scopes: new Set(), trusted: false };
     const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization);
     if (!match) throw unauthenticated("the Authorization header must be a Bearer token");
+    const token = match[1]!;
+    const known = verified.get(token);
+    if (known) return known;
     try {
-      const { payload } = await jwtVerify(match[1]!, key as JWTVerifyGetKey, {
+      const { payload } = await jwtVerify(token, key as JWTVerifyGetKey, {
         issuer: settings.issuer,
         audience: settings.audience,
         algorithms: settings.algorithms,
         clockTolerance: settings.clockSkewSeconds,
         requiredClaims: ["sub", "exp"],
+        currentDate: new Date(now()),
       });
-      return { subject: payload.sub ?? null, scopes: scopesOf(payload), trusted: false };
+      const caller: Caller = { subject: payload.sub ?? null, scopes: scopesOf(payload), trusted: false };
+      // `exp` is required above, so every remembered token has an end.
+      verified.remember(token, caller, payload.exp!);
+      return caller;
     } catch (error) {
       // The reason, never the token: "expired", "signature verification failed", "unexpected iss".
       const reason = error instanceof errors.JWTExpired ? "the token has expired" : "the token is not valid here";

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { DEFAULT_SCOPES, type ScopeNames } from "../auth/caller.js";
 import type { JwtSettings } from "../auth/jwt-verifier.js";
+import { DEFAULT_VERIFIED_TOKENS } from "../auth/verified-tokens.js";
 import { DEFAULT_LIMITS, type RequestLimits } from "../http/request-limits.js";
 import type { LedgerSettings } from "../services.js";
 import { ConfigError, describeIssues } from "./config-error.js";
@@ -47,6 +48,10 @@ const environment = z.object({
     .default("RS256,ES256")
     .transform((text) => text.split(",").map((item) => item.trim()).filter(Boolean)),
   WALLET_JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  /** Verified tokens remembered (0: every request's token is verified). */
+  WALLET_JWT_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_VERIFIED_TOKENS.maxEntries),
+  /** How long one verification counts (0: every request's token is verified). */
+  WALLET_JWT_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(DEFAULT_VERIFIED_TOKENS.maxAgeSeconds),
   WALLET_SCOPE_READ_ALL: z.string().min(1).default(DEFAULT_SCOPES.readAll),
   WALLET_SCOPE_REFUND: z.string().min(1).default(DEFAULT_SCOPES.refund),
   WALLET_SCOPE_ADMIN: z.string().min(1).default(DEFAULT_SCOPES.admin),
@@ -179,6 +184,7 @@ function authMode(values: Values, production: boolean): AppConfig["auth"] {
       publicKeyPem,
       algorithms: values.WALLET_JWT_ALGORITHMS,
       clockSkewSeconds: values.WALLET_JWT_CLOCK_SKEW_SECONDS,
+      verifiedTokens: { maxEntries: values.WALLET_JWT_CACHE_SIZE, maxAgeSeconds: values.WALLET_JWT_CACHE_SECONDS },
     },
   };
 }
