@@ -25,7 +25,8 @@ import {
   xpayPhone,
 } from "./codes.js";
 import type { XpayProviderConfig } from "./config.js";
-import { EnvelopeError, KeyFormatError, open, readPrivateKeyPem, readPublicKeyPem, sealOffThread } from "./envelope.js";
+import { EnvelopeError, KeyFormatError, open, readPrivateKeyPem, readPublicKeyPem, sealWith } from "./envelope.js";
+import { MessageKeys } from "./message-keys.js";
 import {
   answerEnvelope,
   balanceRecord,
@@ -56,6 +57,7 @@ export class XpayClient implements WalletProvider {
   private readonly xpayPublicKey: KeyObject;
   /** ProviderHttp appends paths to the base URL's path; a base URL without one needs "/". */
   private readonly path: string;
+  private readonly messageKeys: MessageKeys;
 
   constructor(
     private readonly config: XpayProviderConfig,
@@ -68,6 +70,7 @@ export class XpayClient implements WalletProvider {
     this.xpayPublicKey = readKey("xpayPublicKey", config.id, () => readPublicKeyPem(config.xpayPublicKey));
     this.path = new URL(config.baseUrl).pathname.replace(/\/+$/, "") === "" ? "/" : "";
     this.http = new ProviderHttp(providerHttpOptions(config, observer));
+    this.messageKeys = new MessageKeys({ recipientPublicKey: this.xpayPublicKey, senderPrivateKey: this.partnerPrivateKey });
   }
 
   async loadBalances(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
@@ -87,6 +90,7 @@ export class XpayClient implements WalletProvider {
   }
 
   async close(): Promise<void> {
+    this.messageKeys.close();
     await this.http.close();
   }
 
@@ -142,10 +146,7 @@ export class XpayClient implements WalletProvider {
       UUID: instrument.uuid,
       Transaction: { TransactionID: randomUUID(), TerminalID: this.config.terminalId, DateTime: transactionDateTime(new Date()) },
     };
-    const sealed = await sealOffThread(JSON.stringify(data), {
-      recipientPublicKey: this.xpayPublicKey,
-      senderPrivateKey: this.partnerPrivateKey,
-    });
+    const sealed = sealWith(JSON.stringify(data), await this.messageKeys.take());
     const envelope: RequestEnvelope = {
       Partner: { PartnerToken: this.config.partnerToken, OperationType: OPERATION_GET_BALANCE },
       Data: sealed.data,

@@ -154,23 +154,31 @@ export function seal(
   return envelopeOf(plaintext, aesKey, iv, encryptedKey, signKey(encryptedKey, keys.senderPrivateKey));
 }
 
+/** A fresh AES key, RSA-encrypted for the recipient and signed by the sender: what sealing costs, made before the message is known. Used for one message only. */
+export interface MessageKey {
+  aesKey: Buffer;
+  encryptedKey: Buffer;
+  signature: Buffer;
+}
+
 /**
- * `seal`, with the RSA signature (the one costly step, ~1 ms) made on libuv's thread pool: the
- * event loop goes on sending the other providers' requests and reading their answers meanwhile.
+ * A message key with the RSA signature (the one costly step, ~1 ms) made on libuv's thread pool: the
+ * event loop goes on with other work meanwhile.
  */
-export async function sealOffThread(
-  plaintext: string,
-  keys: { recipientPublicKey: KeyObject; senderPrivateKey: KeyObject },
-): Promise<SealedEnvelope> {
+export async function makeMessageKey(keys: { recipientPublicKey: KeyObject; senderPrivateKey: KeyObject }): Promise<MessageKey> {
   const aesKey = randomBytes(AES_KEY_BYTES);
-  const iv = randomBytes(AES_BLOCK_BYTES);
   const encryptedKey = encryptKey(aesKey, keys.recipientPublicKey);
   const signature = await new Promise<Buffer>((resolve, reject) =>
     sign("sha256", encryptedKey, { key: keys.senderPrivateKey, padding: constants.RSA_PKCS1_PADDING }, (error, signed) =>
       error ? reject(error) : resolve(signed),
     ),
   );
-  return envelopeOf(plaintext, aesKey, iv, encryptedKey, signature);
+  return { aesKey, encryptedKey, signature };
+}
+
+/** `seal` with a message key made beforehand (see MessageKeys): only the AES encryption of the data is left. */
+export function sealWith(plaintext: string, key: MessageKey): SealedEnvelope {
+  return envelopeOf(plaintext, key.aesKey, randomBytes(AES_BLOCK_BYTES), key.encryptedKey, key.signature);
 }
 
 function envelopeOf(plaintext: string, aesKey: Buffer, iv: Buffer, encryptedKey: Buffer, signature: Buffer): SealedEnvelope {
