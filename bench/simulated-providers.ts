@@ -112,6 +112,12 @@ export class SimulatedProviders {
     return Object.fromEntries(entries);
   }
 
+  /** Every simulator's answer times since the last reset, in ms from a request's arrival to its answer leaving. */
+  async answerTimes(): Promise<number[]> {
+    const times = await Promise.all([...this.simulators.values()].map((simulator) => simulator.call("answerTimes")));
+    return times.flat();
+  }
+
   async resetCalls(): Promise<void> {
     await Promise.all([...this.simulators.values()].map((simulator) => simulator.call("resetCalls")));
   }

@@ -9,7 +9,7 @@ export const profilingMethods = {
     session = new Session();
     session.connect();
     await session.post("Profiler.enable");
-    await session.post("Profiler.setSamplingInterval", { interval: 200 });
+    await session.post("Profiler.setSamplingInterval", { interval: Number(process.env.BENCH_PROFILE_INTERVAL ?? 200) });
     await session.post("Profiler.start");
   },
   /** Writes the profile taken since startProfile to `path`. */

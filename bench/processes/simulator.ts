@@ -27,6 +27,8 @@ export type SimulatorMethods = {
   /** Requests received since the last reset. */
   calls(): number;
   resetCalls(): void;
+  /** How long each answer since the last reset took, arrival to sending, in ms (while a latency was set). */
+  answerTimes(): number[];
 };
 
 async function startSimulator(options: SimulatorOptions) {
@@ -64,6 +66,7 @@ async function start(options: SimulatorOptions) {
     setLatency: (ms) => simulator.setLatency(ms),
     calls: () => simulator.calls(),
     resetCalls: () => simulator.resetCalls(),
+    answerTimes: () => simulator.answerTimes(),
   };
   serveMethods(ready, methods, () => simulator.stop());
 }

@@ -63,12 +63,25 @@ export interface SimulatorListenOptions {
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
 
+/**
+ * Node's timers count whole milliseconds and wake up to ~1 ms late: the last part of a latency is slept
+ * with Atomics.wait instead, which blocks this thread without spending CPU, so an answer leaves at its
+ * time (within ~0.1 ms) rather than at the next whole millisecond.
+ */
+const PRECISE_TAIL_MS = 2;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Answer times kept for `answerTimes()`: the latest ones. */
+const ANSWER_TIMES_KEPT = 5_000;
+
 export class SimulatorKnobs {
   private latency = 0;
   private currentFault: SimulatorFault | null = null;
   private scope: FaultScope | undefined;
   private readonly counters = new Map<string, number>();
   private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  /** How long each recent answer took, arrival to sending, in ms (while a latency is set). */
+  private answered: number[] = [];
   private listening = true;
   private stopped = false;
 
@@ -140,6 +153,12 @@ export class SimulatorKnobs {
 
   resetCalls(): void {
     this.counters.clear();
+    this.answered = [];
+  }
+
+  /** How long the answers since the last reset took, from the request's arrival to sending the answer, in ms: only those made while a latency was set. */
+  answerTimes(): number[] {
+    return [...this.answered];
   }
 
   /** Closes the port and every connection, hanging ones included; pending delays end unanswered. */
@@ -203,14 +222,26 @@ export class SimulatorKnobs {
           answer = await protocol.answer(request);
       }
       // The latency is the time to answer, as a real provider's is: the work of answering (RSA for XPAY) is part of it.
-      await this.wait(Math.ceil(this.latency - (performance.now() - arrived)));
+      const latency = this.latency;
+      if (latency > 0) await this.waitUntil(arrived + latency);
       if (fault === "slow") await this.wait(this.slowMs);
       if (this.stopped) return;
+      if (latency > 0) {
+        if (this.answered.length >= ANSWER_TIMES_KEPT) this.answered.shift();
+        this.answered.push(performance.now() - arrived);
+      }
       send(response, answer);
     } catch (error) {
       // A bug in a simulator must show as a server error, not as a test that hangs.
       send(response, { status: 500, body: `simulator error: ${String(error)}`, contentType: "text/plain" });
     }
+  }
+
+  private async waitUntil(deadline: number): Promise<void> {
+    const coarse = Math.floor(deadline - performance.now() - PRECISE_TAIL_MS);
+    if (coarse >= 1) await this.wait(coarse);
+    const rest = deadline - performance.now();
+    if (rest > 0 && !this.stopped) Atomics.wait(sleeper, 0, 0, rest);
   }
 
   private wait(ms: number): Promise<void> {

@@ -192,6 +192,26 @@ describe("AlphaSMS simulator: knobs", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
   });
 
+  it("answers at the latency set, neither early nor a timer tick late, and says how long each answer took", async () => {
+    simulator.setLatency(20);
+    simulator.resetCalls();
+    for (let i = 0; i < 20; i++) {
+      const started = performance.now();
+      await post(balanceRequest());
+      expect(performance.now() - started).toBeGreaterThanOrEqual(20);
+    }
+    const times = simulator.answerTimes().sort((a, b) => a - b);
+    expect(times).toHaveLength(20);
+    // Measured by the simulator from the request's arrival: never before the latency...
+    expect(times[0]).toBeGreaterThanOrEqual(20);
+    // ...and, at the median, well within the millisecond that Node's timers alone would add.
+    expect(times[10]).toBeLessThan(20.5);
+    simulator.setLatency(0);
+    simulator.resetCalls();
+    await post(balanceRequest());
+    expect(simulator.answerTimes()).toEqual([]);
+  });
+
   it("http500 answers HTTP 500, and clearing it answers again", async () => {
     await simulator.setFault("http500");
     expect((await post(balanceRequest())).status).toBe(500);

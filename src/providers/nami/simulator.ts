@@ -140,6 +140,11 @@ export class NamiSimulator {
     this.knobs.resetCalls();
   }
 
+  /** How long each answer since the last reset took while a latency was set, arrival to sending, in ms. */
+  answerTimes(): number[] {
+    return this.knobs.answerTimes();
+  }
+
   stop(): Promise<void> {
     return this.knobs.stop();
   }

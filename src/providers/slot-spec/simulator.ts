@@ -107,6 +107,11 @@ export class SlotSpecSimulator {
     this.knobs.resetCalls();
   }
 
+  /** How long each answer since the last reset took while a latency was set, arrival to sending, in ms. */
+  answerTimes(): number[] {
+    return this.knobs.answerTimes();
+  }
+
   stop(): Promise<void> {
     return this.knobs.stop();
   }

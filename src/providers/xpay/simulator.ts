@@ -135,6 +135,11 @@ export class XpaySimulator {
     this.provider.received.length = 0;
   }
 
+  /** How long each answer since the last reset took while a latency was set, arrival to sending, in ms. */
+  answerTimes(): number[] {
+    return this.knobs.answerTimes();
+  }
+
   stop(): Promise<void> {
     return this.knobs.stop();
   }
