@@ -60,6 +60,8 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const app = express();
   app.disable("x-powered-by");
+  // An ETag is a hash of every answer body, for conditional GETs that GraphQL POSTs never make.
+  app.disable("etag");
   const httpServer = createServer(app);
   let state: ServingState = "starting";
   const { services } = options;
