@@ -43,9 +43,9 @@ export const QUICK: Durations = {
   throughputSeconds: 1,
   layerRounds: 1,
   peerRounds: 1,
-  latencySeconds: 3,
+  latencySeconds: 2,
   endToEndSeconds: 2,
-  memoryRequests: { first: 500, total: 5_000 },
+  memoryRequests: { first: 1_000, total: 4_000 },
   refunds: 50,
 };
 

@@ -7,7 +7,7 @@ import { fanoutLatency } from "./figures/fanout-latency.js";
 import { layerOverhead } from "./figures/layer-overhead.js";
 import { memory } from "./figures/memory.js";
 import { peerServers } from "./figures/peer-servers.js";
-import { refunds } from "./figures/refunds.js";
+import { closeAll, refunds, startRefundSubgraphs } from "./figures/refunds.js";
 import { upstreamEfficiency } from "./figures/upstream-efficiency.js";
 import { table, writeResults, type FigureRecord } from "./lib/report.js";
 import { FULL, QUICK, Rig } from "./rig.js";
@@ -67,19 +67,28 @@ try {
     }
   }
 
-  if (wanted("memory")) {
-    log("memory");
-    const fresh = await rig.subgraph({ providersFrom: "memory", server: "apollo-express" });
-    try {
-      figures.push(...(await memory(rig, fresh)));
-    } finally {
-      await fresh.stop();
+  // The refunds' subgraphs start while the memory figure runs: RSS does not depend on how fast the requests go.
+  const refundSubgraphs = wanted("refunds") ? startRefundSubgraphs(rig) : undefined;
+  // Its failure is reported where it is awaited, after the memory figure.
+  refundSubgraphs?.catch(() => undefined);
+  try {
+    if (wanted("memory")) {
+      log("memory");
+      const fresh = await rig.subgraph({ providersFrom: "memory", server: "apollo-express" });
+      try {
+        figures.push(...(await memory(rig, fresh)));
+      } finally {
+        await fresh.stop();
+      }
     }
+  } catch (error) {
+    await refundSubgraphs?.then(closeAll, () => undefined);
+    throw error;
   }
 
-  if (wanted("refunds")) {
+  if (refundSubgraphs) {
     log("refunds");
-    figures.push(...(await refunds(rig)));
+    figures.push(...(await refunds(rig, await refundSubgraphs)));
   }
 } finally {
   await rig.stop();

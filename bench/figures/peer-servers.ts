@@ -4,8 +4,10 @@ import { interleaved } from "../lib/measure.js";
 import { figure, type FigureRecord } from "../lib/report.js";
 import { walletsByEntities } from "../operations.js";
 import type { Rig, Subgraph } from "../rig.js";
-import { SERVER_KINDS } from "../servers/serve.js";
+import { SERVER_KINDS, type ServerKind } from "../servers/serve.js";
 import { LAYER_WALLETS } from "./layer-overhead.js";
+
+const QUICK_PEERS: readonly ServerKind[] = ["yoga", "mercurius-jit"];
 
 /** `apollo` is the product (Apollo Server on Express) serving providers from memory. */
 export async function peerServers(rig: Rig, apollo: Subgraph): Promise<FigureRecord[]> {
@@ -13,7 +15,8 @@ export async function peerServers(rig: Rig, apollo: Subgraph): Promise<FigureRec
   const expected = await rig.post(apollo.ready.graphqlUrl, operation.body);
   const figures: FigureRecord[] = [];
   // Started together: each builds the schema and records the providers' answers before it listens.
-  const kinds = SERVER_KINDS.filter((kind) => kind !== "apollo-express");
+  // --quick: the two peers the figure is about (Yoga, and Mercurius with graphql-jit); the full run adds Apollo on Fastify and Yoga with graphql-jit.
+  const kinds = SERVER_KINDS.filter((kind) => kind !== "apollo-express" && (!rig.durations.quick || QUICK_PEERS.includes(kind)));
   const started = await Promise.allSettled(kinds.map((kind) => rig.subgraph({ providersFrom: "memory", server: kind })));
   try {
     for (const [index, kind] of kinds.entries()) {
@@ -26,7 +29,8 @@ export async function peerServers(rig: Rig, apollo: Subgraph): Promise<FigureRec
         rig.load,
         {
           a: { server: peer, target: rig.target(peer.ready.graphqlUrl, operation.body), profile: rig.profile(`peer_servers-${kind}`) },
-          b: { server: apollo, target: rig.target(apollo.ready.graphqlUrl, operation.body) },
+          // Measured on this query by figure 3 just before, and again with each peer.
+          b: { server: apollo, target: rig.target(apollo.ready.graphqlUrl, operation.body), warm: true },
         },
         rig.durations.peerRounds,
         rig.durations.throughputSeconds,
