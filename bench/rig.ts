@@ -27,9 +27,9 @@ export interface Durations {
 
 export const FULL: Durations = {
   quick: false,
-  warmupSeconds: 1.5,
+  warmupSeconds: 2.5,
   throughputSeconds: 4,
-  layerRounds: 3,
+  layerRounds: 5,
   peerRounds: 1,
   latencySeconds: 10,
   endToEndSeconds: 8,
