@@ -54,20 +54,20 @@ export function combine(runs: readonly Throughput[]): Throughput {
 
 /**
  * A against B in alternating rounds (A, B, A, B...), so that the machine's drift during the run
- * falls on both alike; each side warmed up first, unless it says it is warm already.
+ * falls on both alike; each side warmed up first.
  */
 export async function interleaved(
   load: BenchProcess<LoadMethods, object>,
   sides: {
-    a: { server: MeasuredServer; target: LoadTarget; profile?: string; warm?: boolean };
-    b: { server: MeasuredServer; target: LoadTarget; profile?: string; warm?: boolean };
+    a: { server: MeasuredServer; target: LoadTarget; profile?: string };
+    b: { server: MeasuredServer; target: LoadTarget; profile?: string };
   },
   rounds: number,
   seconds: number,
   warmupSeconds: number,
 ): Promise<{ a: Throughput; b: Throughput }> {
-  if (!sides.a.warm) await measureThroughput(load, sides.a.server, sides.a.target, { seconds: warmupSeconds });
-  if (!sides.b.warm) await measureThroughput(load, sides.b.server, sides.b.target, { seconds: warmupSeconds });
+  await measureThroughput(load, sides.a.server, sides.a.target, { seconds: warmupSeconds });
+  await measureThroughput(load, sides.b.server, sides.b.target, { seconds: warmupSeconds });
   const a: Throughput[] = [];
   const b: Throughput[] = [];
   for (let round = 0; round < rounds; round++) {
