@@ -48,8 +48,4 @@ export class VerifiedTokens {
   remember(token: string, caller: Caller, expiresAt: number): void {
     this.entries?.set(token, { caller, expiresAt, verifiedAt: this.now() });
   }
-
-  get size(): number {
-    return this.entries?.size ?? 0;
-  }
 }
