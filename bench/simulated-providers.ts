@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import type { ProviderConfig } from "../src/config/providers-file.js";
 import { generatePartnerKeys, generateRsaKeyPair } from "../src/providers/xpay/envelope.js";
-import type { DemoLink } from "../src/sandbox/demo-providers.js";
+import { demoProviderConfigs, type DemoLink } from "../src/sandbox/demo-providers.js";
 import { benchWallets, REFUND_WALLET, REFUND_WALLET_USD } from "./dataset.js";
 import { BenchProcess } from "./lib/ipc.js";
 import type { SimulatorMethods, SimulatorOptions, SimulatorReady } from "./processes/simulator.js";
@@ -42,52 +42,23 @@ export class SimulatedProviders {
 
     // The same five providers as the sandbox's demo, as an operator would configure them.
     const limits = { timeoutMs: 3_000, maxConnections: 64 };
-    const providers: ProviderConfig[] = [
-      { ...limits, protocol: "slot-spec", id: "kyren", name: "Kyren", baseUrl: kyren.ready.url, ...kyrenPartner, currencies: ["USD", "EUR"], userInfo: true, canRefund: false },
-      {
-        ...limits,
-        protocol: "slot-spec",
-        id: "lucky-monaco",
-        name: "Lucky Monaco",
-        baseUrl: luckyMonaco.ready.url,
-        ...luckyMonacoPartner,
-        currencies: ["USD", "EUR"],
-        userInfo: false,
-        canRefund: true,
-      },
-      {
-        ...limits,
-        protocol: "alphasms",
-        id: "alphasms",
-        name: "AlphaSMS",
-        baseUrl: alphaSms.ready.url,
-        accounts: wallets.map((wallet) => ({ ref: wallet.id, apiKey: wallet.alphaSms.apiKey })),
-        maxItemsPerCall: 50,
-      },
-      {
-        ...limits,
-        protocol: "nami",
-        id: "nami",
-        name: "Nami Exchange",
+    const providers = demoProviderConfigs({
+      limits,
+      kyren: { baseUrl: kyren.ready.url, ...kyrenPartner },
+      luckyMonaco: { baseUrl: luckyMonaco.ready.url, ...luckyMonacoPartner },
+      alphaSms: { baseUrl: alphaSms.ready.url, accounts: wallets.map((wallet) => ({ ref: wallet.id, apiKey: wallet.alphaSms.apiKey })) },
+      nami: {
         baseUrl: nami.ready.url,
         accounts: wallets.map((wallet) => ({ ref: wallet.id, apiKey: wallet.nami.apiKey, apiSecret: wallet.nami.apiSecret })),
-        walletTypes: ["spot", "futures"],
-        assets: { "1": "NAMI", "9": "BTC", "10": "ETH", "22": "USDT", "39": "VNST", "72": "VNDC" },
       },
-      {
-        ...limits,
-        protocol: "xpay",
-        id: "xpay",
-        name: "XPAY",
+      xpay: {
         baseUrl: xpay.ready.url,
         partnerToken: xpayToken,
         partnerPrivateKey: xpayPartnerKeys.privateKeyPem,
         xpayPublicKey: xpay.ready.publicKeyPem!,
         terminalId: "bench",
-        currency: "UAH",
-        answers: "encoded",
       },
-    ];
+    });
     const links: DemoLink[] = wallets.flatMap((wallet) => [
       { walletId: wallet.id, providerId: "alphasms", accountRef: wallet.id, details: {} },
       { walletId: wallet.id, providerId: "nami", accountRef: wallet.id, details: {} },

@@ -37,6 +37,56 @@ export interface DemoProviders {
 /** Credentials are made up per start: the sandbox's simulators accept only these, and they are never printed. */
 const secret = () => randomBytes(24).toString("base64url");
 
+/** Where the five demo providers answer and what they accept (the sandbox's simulators, or the benchmark's). */
+export interface DemoProviderEndpoints {
+  limits: { timeoutMs: number; maxConnections: number };
+  kyren: { baseUrl: string; partnerId: string; token: string };
+  luckyMonaco: { baseUrl: string; partnerId: string; token: string };
+  alphaSms: { baseUrl: string; accounts: { ref: string; apiKey: string }[] };
+  nami: { baseUrl: string; accounts: { ref: string; apiKey: string; apiSecret: string }[] };
+  xpay: { baseUrl: string; partnerToken: string; partnerPrivateKey: string; xpayPublicKey: string; terminalId: string };
+}
+
+/** The five demo providers configured as an operator would write them in a providers file. */
+export function demoProviderConfigs(endpoints: DemoProviderEndpoints): ProviderConfig[] {
+  const { limits } = endpoints;
+  return [
+    // Kyren, the later brand of the SLOT_SPEC API, offers /user/info: one call answers every currency of a user.
+    {
+      ...limits,
+      protocol: "slot-spec",
+      id: "kyren",
+      name: "Kyren",
+      ...endpoints.kyren,
+      currencies: ["USD", "EUR"],
+      userInfo: true,
+      canRefund: false,
+    },
+    // Lucky Monaco publishes the refund call.
+    {
+      ...limits,
+      protocol: "slot-spec",
+      id: "lucky-monaco",
+      name: "Lucky Monaco",
+      ...endpoints.luckyMonaco,
+      currencies: ["USD", "EUR"],
+      userInfo: false,
+      canRefund: true,
+    },
+    { ...limits, protocol: "alphasms", id: "alphasms", name: "AlphaSMS", ...endpoints.alphaSms, maxItemsPerCall: 50 },
+    {
+      ...limits,
+      protocol: "nami",
+      id: "nami",
+      name: "Nami Exchange",
+      ...endpoints.nami,
+      walletTypes: ["spot", "futures"],
+      assets: { "1": "NAMI", "9": "BTC", "10": "ETH", "22": "USDT", "39": "VNST", "72": "VNDC" },
+    },
+    { ...limits, protocol: "xpay", id: "xpay", name: "XPAY", ...endpoints.xpay, currency: "UAH", answers: "encoded" },
+  ];
+}
+
 export async function startDemoProviders(options: { timeoutMs: number }): Promise<DemoProviders> {
   const common = { timeoutMs: options.timeoutMs, maxConnections: 16 };
 
@@ -68,64 +118,20 @@ export async function startDemoProviders(options: { timeoutMs: number }): Promis
     }),
   ]);
 
-  const providers: ProviderConfig[] = [
-    // Kyren, the later brand of the SLOT_SPEC API, offers /user/info: one call answers every currency of a user.
-    {
-      ...common,
-      protocol: "slot-spec",
-      id: "kyren",
-      name: "Kyren",
-      baseUrl: kyren.url,
-      ...kyrenPartner,
-      currencies: ["USD", "EUR"],
-      userInfo: true,
-      canRefund: false,
-    },
-    // Lucky Monaco publishes the refund call.
-    {
-      ...common,
-      protocol: "slot-spec",
-      id: "lucky-monaco",
-      name: "Lucky Monaco",
-      baseUrl: luckyMonaco.url,
-      ...luckyMonacoPartner,
-      currencies: ["USD", "EUR"],
-      userInfo: false,
-      canRefund: true,
-    },
-    {
-      ...common,
-      protocol: "alphasms",
-      id: "alphasms",
-      name: "AlphaSMS",
-      baseUrl: alphaSms.url,
-      accounts: [{ ref: "main", apiKey: alphaSmsKey }],
-      maxItemsPerCall: 50,
-    },
-    {
-      ...common,
-      protocol: "nami",
-      id: "nami",
-      name: "Nami Exchange",
-      baseUrl: nami.url,
-      accounts: [{ ref: "main", ...namiAccount }],
-      walletTypes: ["spot", "futures"],
-      assets: { "1": "NAMI", "9": "BTC", "10": "ETH", "22": "USDT", "39": "VNST", "72": "VNDC" },
-    },
-    {
-      ...common,
-      protocol: "xpay",
-      id: "xpay",
-      name: "XPAY",
+  const providers = demoProviderConfigs({
+    limits: common,
+    kyren: { baseUrl: kyren.url, ...kyrenPartner },
+    luckyMonaco: { baseUrl: luckyMonaco.url, ...luckyMonacoPartner },
+    alphaSms: { baseUrl: alphaSms.url, accounts: [{ ref: "main", apiKey: alphaSmsKey }] },
+    nami: { baseUrl: nami.url, accounts: [{ ref: "main", ...namiAccount }] },
+    xpay: {
       baseUrl: xpay.url,
       partnerToken: xpayToken,
       partnerPrivateKey: xpayPartnerKeys.privateKeyPem,
       xpayPublicKey: xpay.publicKeyPem,
       terminalId: "sandbox",
-      currency: "UAH",
-      answers: "encoded",
     },
-  ];
+  });
 
   const links: DemoLink[] = [
     { walletId: DEMO_WALLET, providerId: "alphasms", accountRef: "main", details: {} },
