@@ -1,5 +1,7 @@
 // Checks the XPAY message keys made ahead: each seals one message only, every one opens at XPAY, and the supply refills and stops.
-import { describe, expect, it } from "vitest";
+import crypto from "node:crypto";
+import { syncBuiltinESMExports } from "node:module";
+import { describe, expect, it, vi } from "vitest";
 import { generateRsaKeyPair, open, readPrivateKeyPem, readPublicKeyPem, sealWith } from "../../src/providers/xpay/envelope.js";
 import { MessageKeys } from "../../src/providers/xpay/message-keys.js";
 
@@ -41,6 +43,28 @@ describe("XPAY message keys", () => {
     // so one key sealing the same text twice would give the same bytes (which is why a key seals one message only).
     expect(sealWith("same", taken[0]!).data).not.toBe(sealWith("same", taken[1]!).data);
     keys.close();
+  });
+
+  it("makes no key in the turn a key is taken: requests of that turn are written first", async () => {
+    const { toXpay } = await keyPairs();
+    const keys = new MessageKeys(toXpay, 2);
+    await keys.take();
+    await until(() => keys.readyCount === 2);
+    const rsaCalls = vi.spyOn(crypto, "publicEncrypt");
+    // Named imports of a built-in module follow its object only once told to.
+    syncBuiltinESMExports();
+    try {
+      await keys.take();
+      // undici writes a request on a kept-alive connection in this turn's check phase, as an immediate does.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(rsaCalls).not.toHaveBeenCalled();
+      await until(() => keys.readyCount === 2);
+      expect(rsaCalls).toHaveBeenCalledTimes(1);
+    } finally {
+      rsaCalls.mockRestore();
+      syncBuiltinESMExports();
+      keys.close();
+    }
   });
 
   it("makes a key on the spot when none is ready, and nothing more once closed", async () => {

@@ -37,8 +37,10 @@ export class MessageKeys {
   private refill(): void {
     while (!this.closed && this.ready.length + this.making < this.target) {
       this.making++;
-      // After the work in hand (the request being sent now): the RSA encryption is made on the event loop.
-      setImmediate(() => {
+      // After the work in hand: the request being sealed now, and every request of this turn, are written in this
+      // turn's check phase (undici checks idle sockets there first); a timer runs only in the next turn, so the
+      // RSA encryption made here on the event loop never holds back a request on its way out.
+      setTimeout(() => {
         if (this.closed) {
           this.making--;
           return;
@@ -53,7 +55,7 @@ export class MessageKeys {
             this.making--;
           },
         );
-      });
+      }, 0).unref();
     }
   }
 }
