@@ -17,17 +17,17 @@ export function requestLogPlugin(logger: Logger): ApolloServerPlugin {
           response.http.headers.set(REQUEST_ID_HEADER, requestId);
           const codes = (errors ?? []).map((error) => String(error.extensions?.code ?? "INTERNAL_SERVER_ERROR"));
           const status = response.http.status ?? 200;
-          logger[status >= 500 ? "error" : "info"](
-            {
-              requestId,
-              operationName: operationName ?? null,
-              durationMs: Math.round((performance.now() - started) * 10) / 10,
-              status,
-              outcome: codes.length === 0 ? "ok" : "errors",
-              errorCodes: codes.length ? [...new Set(codes)] : undefined,
-            },
-            "graphql request",
-          );
+          const line = {
+            requestId,
+            operationName: operationName ?? null,
+            durationMs: Math.round((performance.now() - started) * 10) / 10,
+            status,
+            outcome: codes.length === 0 ? "ok" : "errors",
+            errorCodes: codes.length ? [...new Set(codes)] : undefined,
+          };
+          // Written once the answer is on its way (it is sent in this same turn): serialising and redacting the
+          // line is not part of the caller's wait.
+          setImmediate(() => logger[status >= 500 ? "error" : "info"](line, "graphql request"));
         },
         async didEncounterErrors({ errors }) {
           for (const error of errors) {
