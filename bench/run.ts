@@ -3,14 +3,14 @@ import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { endToEnd, endToEndCpuRatio } from "./figures/end-to-end.js";
-import { fanoutLatency } from "./figures/fanout-latency.js";
+import { fanoutLatency, startFanoutFloor, type FanoutFloor } from "./figures/fanout-latency.js";
 import { layerOverhead } from "./figures/layer-overhead.js";
 import { memory } from "./figures/memory.js";
-import { peerServers } from "./figures/peer-servers.js";
+import { peerServers, startPeerServers, type PeerServer } from "./figures/peer-servers.js";
 import { closeAll, refunds, startRefundSubgraphs } from "./figures/refunds.js";
 import { upstreamEfficiency } from "./figures/upstream-efficiency.js";
 import { table, writeResults, type FigureRecord } from "./lib/report.js";
-import { FULL, QUICK, Rig } from "./rig.js";
+import { FULL, QUICK, Rig, type Subgraph } from "./rig.js";
 
 const { values } = parseArgs({
   options: {
@@ -31,8 +31,32 @@ if (values.profile) {
   await mkdir(rig.profileDir, { recursive: true });
 }
 const figures: FigureRecord[] = [];
+/** Started side by side before any measurement, so that no process's start-up falls in another's measured run. */
+async function startTogether<T extends readonly unknown[]>(starts: { [K in keyof T]: Promise<T[K]> }, stop: (started: unknown) => Promise<void>): Promise<T> {
+  const outcomes = await Promise.allSettled(starts);
+  const failed = outcomes.find((outcome) => outcome.status === "rejected");
+  if (failed) {
+    await Promise.all(outcomes.map((outcome) => (outcome.status === "fulfilled" && outcome.value ? stop(outcome.value) : undefined)));
+    throw failed.reason;
+  }
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+const stopProcess = (started: unknown) => {
+  const process = started as { stop(): Promise<void> } | PeerServer;
+  return "server" in process ? process.server.stop() : process.stop();
+};
+
 try {
-  const overHttp = await rig.subgraph({ providersFrom: "http", server: "apollo-express" });
+  const [overHttp, floor] = await startTogether<[Subgraph, FanoutFloor | undefined]>(
+    [
+      rig.subgraph({ providersFrom: "http", server: "apollo-express" }),
+      // --quick leaves out the floor: it is context for figure 2, not a budget.
+      wanted("fanout_latency") && !durations.quick ? startFanoutFloor() : Promise.resolve(undefined),
+    ],
+    stopProcess,
+  );
+  // The memory figure's subgraph, when it is started ahead.
+  let fresh: Subgraph | undefined;
   try {
     if (wanted("upstream_efficiency")) {
       log("upstream_efficiency");
@@ -40,24 +64,37 @@ try {
     }
     if (wanted("fanout_latency")) {
       log("fanout_latency");
-      figures.push(...(await fanoutLatency(rig, overHttp)));
+      try {
+        figures.push(...(await fanoutLatency(rig, overHttp, floor)));
+      } finally {
+        await floor?.stop();
+      }
     }
 
     // The layer is measured before the end-to-end figure, whose load (350 calls a request) leaves the machine busy
     // for a while after it; the subgraph over HTTP waits idle meanwhile.
     let layer;
     if (wanted("layer_overhead") || wanted("end_to_end") || wanted("peer_servers")) {
-      const fromMemory = await rig.subgraph({ providersFrom: "memory", server: "apollo-express" });
+      // With the layer's subgraph start the peer servers, and the memory figure's subgraph, left untouched until its turn.
+      const [fromMemory, memorySubgraph, ...peers] = await startTogether<[Subgraph, Subgraph | undefined, ...PeerServer[]]>(
+        [
+          rig.subgraph({ providersFrom: "memory", server: "apollo-express" }),
+          wanted("memory") ? rig.subgraph({ providersFrom: "memory", server: "apollo-express" }) : Promise.resolve(undefined),
+          ...(wanted("peer_servers") ? startPeerServers(rig) : []),
+        ],
+        stopProcess,
+      );
+      fresh = memorySubgraph;
       try {
         log("layer_overhead");
         layer = await layerOverhead(rig, fromMemory);
         if (wanted("layer_overhead")) figures.push(...layer.figures);
-        if (wanted("peer_servers")) {
+        if (peers.length > 0) {
           log("peer_servers");
-          figures.push(...(await peerServers(rig, fromMemory)));
+          figures.push(...(await peerServers(rig, fromMemory, peers)));
         }
       } finally {
-        await fromMemory.stop();
+        await Promise.all([fromMemory.stop(), ...peers.map(({ server }) => server.stop())]);
       }
     }
 
@@ -66,8 +103,11 @@ try {
       const e2e = await endToEnd(rig, overHttp);
       figures.push(...e2e.figures, endToEndCpuRatio(e2e.measured, layer.subgraph));
     }
+  } catch (error) {
+    await fresh?.stop();
+    throw error;
   } finally {
-    await overHttp.stop();
+    await Promise.all([overHttp.stop(), floor?.stop()]);
   }
 
   // The refunds' subgraphs start while the memory figure runs: RSS does not depend on how fast the requests go.
@@ -77,7 +117,7 @@ try {
   try {
     if (wanted("memory")) {
       log("memory");
-      const fresh = await rig.subgraph({ providersFrom: "memory", server: "apollo-express" });
+      fresh ??= await rig.subgraph({ providersFrom: "memory", server: "apollo-express" });
       try {
         figures.push(...(await memory(rig, fresh)));
       } finally {

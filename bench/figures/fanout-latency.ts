@@ -2,14 +2,22 @@
 import { BenchProcess } from "../lib/ipc.js";
 import { oneWallet } from "../operations.js";
 import { figure, type FigureRecord } from "../lib/report.js";
-import type { FanoutFloorOptions } from "../processes/fanout-floor.js";
+import type { FanoutFloorMethods } from "../processes/fanout-floor.js";
 import type { Rig, Subgraph } from "../rig.js";
 
 export const PROVIDER_LATENCY_MS = 50;
 /** One request at a time: the latency of the fan-out itself, not of requests queueing behind each other on two cores. */
 const LANES = 1;
 
-export async function fanoutLatency(rig: Rig, subgraph: Subgraph): Promise<FigureRecord[]> {
+export type FanoutFloor = BenchProcess<FanoutFloorMethods, { graphqlUrl: string }>;
+
+/** The floor's server, started ahead (with the subgraph, before anything is measured) and aimed when figure 2 runs. */
+export function startFanoutFloor(): Promise<FanoutFloor> {
+  return BenchProcess.start<FanoutFloorMethods, { graphqlUrl: string }>("fanout-floor", {}, "fan-out floor");
+}
+
+/** With `floor`, the floor's figures too. */
+export async function fanoutLatency(rig: Rig, subgraph: Subgraph, floor: FanoutFloor | undefined): Promise<FigureRecord[]> {
   const operation = oneWallet(rig.walletIds[0]!);
   const target = rig.target(subgraph.ready.graphqlUrl, operation.body);
   await rig.simulators.setLatency(PROVIDER_LATENCY_MS);
@@ -30,19 +38,23 @@ export async function fanoutLatency(rig: Rig, subgraph: Subgraph): Promise<Figur
     // What the floor really was: the simulators' own answer times, arrival to answer leaving.
     const answers = (await rig.simulators.answerTimes()).sort((a, b) => a - b);
     const at = (q: number) => answers[Math.min(answers.length - 1, Math.floor(q * answers.length))]!.toFixed(2);
-    const floor = await floorLatency(rig, callsByProvider);
     const detail =
       `${result.requests} requests one after another, ${calls} provider calls each; p50 ${result.p50Ms.toFixed(1)} ms, ` +
       `p99 ${result.p99Ms.toFixed(1)} ms, max ${result.maxMs.toFixed(1)} ms; subgraph CPU ${cpuMsPerRequest.toFixed(2)} ms per request; ` +
       `simulators answered in min ${at(0)}, p50 ${at(0.5)}, p99 ${at(0.99)} ms`;
-    const floorDetail =
-      `a bare node:http server making the same ${calls} calls with undici and nothing else (no auth, JSON, GraphQL): ` +
-      `p50 ${floor.p50Ms.toFixed(1)} ms, p99 ${floor.p99Ms.toFixed(1)} ms over ${floor.requests} requests; what loopback, scheduling and the simulators cost on this machine`;
-    return [
+    const figures = [
       figure("fanout_latency.p50", result.p50Ms / PROVIDER_LATENCY_MS, `x ${PROVIDER_LATENCY_MS} ms`, { atMost: 1.15 }, detail),
       figure("fanout_latency.p99", result.p99Ms / PROVIDER_LATENCY_MS, `x ${PROVIDER_LATENCY_MS} ms`, { atMost: 1.5 }),
-      figure("fanout_latency.floor_p50", floor.p50Ms / PROVIDER_LATENCY_MS, `x ${PROVIDER_LATENCY_MS} ms`, null, floorDetail),
-      figure("fanout_latency.floor_p99", floor.p99Ms / PROVIDER_LATENCY_MS, `x ${PROVIDER_LATENCY_MS} ms`, null),
+    ];
+    if (!floor) return figures;
+    const floorResult = await floorLatency(rig, floor, callsByProvider);
+    const floorDetail =
+      `a bare node:http server making the same ${calls} calls with undici and nothing else (no auth, JSON, GraphQL): ` +
+      `p50 ${floorResult.p50Ms.toFixed(1)} ms, p99 ${floorResult.p99Ms.toFixed(1)} ms over ${floorResult.requests} requests; what loopback, scheduling and the simulators cost on this machine`;
+    return [
+      ...figures,
+      figure("fanout_latency.floor_p50", floorResult.p50Ms / PROVIDER_LATENCY_MS, `x ${PROVIDER_LATENCY_MS} ms`, null, floorDetail),
+      figure("fanout_latency.floor_p99", floorResult.p99Ms / PROVIDER_LATENCY_MS, `x ${PROVIDER_LATENCY_MS} ms`, null),
     ];
   } finally {
     await rig.simulators.setLatency(0);
@@ -50,18 +62,14 @@ export async function fanoutLatency(rig: Rig, subgraph: Subgraph): Promise<Figur
 }
 
 /** The same fan-out without the subgraph: the part of the figure that no server code can take away here. */
-async function floorLatency(rig: Rig, callsByProvider: Record<string, number>) {
-  const options: FanoutFloorOptions = {
-    calls: rig.simulators.providers.map((provider) => ({ baseUrl: provider.baseUrl, count: callsByProvider[provider.id] ?? 0 })),
-  };
-  const floor = await BenchProcess.start<{ usage(): unknown }, { graphqlUrl: string }>("fanout-floor", options, "fan-out floor");
-  try {
-    const target = rig.target(floor.ready.graphqlUrl, "{}");
-    await rig.load.call("latency", { ...target, lanes: LANES, seconds: rig.durations.warmupSeconds });
-    const result = await rig.load.call("latency", { ...target, lanes: LANES, seconds: rig.durations.latencySeconds });
-    if (result.failed > 0) throw new Error(`fanout floor: ${result.failed} of ${result.requests} requests failed`);
-    return result;
-  } finally {
-    await floor.stop();
-  }
+async function floorLatency(rig: Rig, floor: FanoutFloor, callsByProvider: Record<string, number>) {
+  await floor.call(
+    "aim",
+    rig.simulators.providers.map((provider) => ({ baseUrl: provider.baseUrl, count: callsByProvider[provider.id] ?? 0 })),
+  );
+  const target = rig.target(floor.ready.graphqlUrl, "{}");
+  await rig.load.call("latency", { ...target, lanes: LANES, seconds: rig.durations.warmupSeconds });
+  const result = await rig.load.call("latency", { ...target, lanes: LANES, seconds: rig.durations.latencySeconds });
+  if (result.failed > 0) throw new Error(`fanout floor: ${result.failed} of ${result.requests} requests failed`);
+  return result;
 }

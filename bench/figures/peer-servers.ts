@@ -9,20 +9,28 @@ import { LAYER_WALLETS } from "./layer-overhead.js";
 
 const QUICK_PEERS: readonly ServerKind[] = ["yoga", "mercurius-jit"];
 
-/** `apollo` is the product (Apollo Server on Express) serving providers from memory. */
-export async function peerServers(rig: Rig, apollo: Subgraph): Promise<FigureRecord[]> {
+export interface PeerServer {
+  kind: ServerKind;
+  server: Subgraph;
+}
+
+/**
+ * The peer servers, started together (each builds the schema and reads the providers' answers before it listens):
+ * --quick, the two the figure is about (Yoga, and Mercurius with graphql-jit); the full run adds Apollo on Fastify and
+ * Yoga with graphql-jit.
+ */
+export function startPeerServers(rig: Rig): Promise<PeerServer>[] {
+  const kinds = SERVER_KINDS.filter((kind) => kind !== "apollo-express" && (!rig.durations.quick || QUICK_PEERS.includes(kind)));
+  return kinds.map(async (kind) => ({ kind, server: await rig.subgraph({ providersFrom: "memory", server: kind }) }));
+}
+
+/** `apollo` is the product (Apollo Server on Express) serving providers from memory; `peers` are stopped here. */
+export async function peerServers(rig: Rig, apollo: Subgraph, peers: readonly PeerServer[]): Promise<FigureRecord[]> {
   const operation = walletsByEntities(rig.walletIds.slice(0, LAYER_WALLETS));
   const expected = await rig.post(apollo.ready.graphqlUrl, operation.body);
   const figures: FigureRecord[] = [];
-  // Started together: each builds the schema and records the providers' answers before it listens.
-  // --quick: the two peers the figure is about (Yoga, and Mercurius with graphql-jit); the full run adds Apollo on Fastify and Yoga with graphql-jit.
-  const kinds = SERVER_KINDS.filter((kind) => kind !== "apollo-express" && (!rig.durations.quick || QUICK_PEERS.includes(kind)));
-  const started = await Promise.allSettled(kinds.map((kind) => rig.subgraph({ providersFrom: "memory", server: kind })));
   try {
-    for (const [index, kind] of kinds.entries()) {
-      const outcome = started[index]!;
-      if (outcome.status === "rejected") throw outcome.reason;
-      const peer = outcome.value;
+    for (const { kind, server: peer } of peers) {
       const answer = await rig.post(peer.ready.graphqlUrl, operation.body);
       if (!isDeepStrictEqual(answer.data, expected.data)) throw new Error(`${kind}'s answer differs from Apollo Server's`);
       const { a: theirs, b: ours } = await interleaved(
@@ -47,7 +55,7 @@ export async function peerServers(rig: Rig, apollo: Subgraph): Promise<FigureRec
       );
     }
   } finally {
-    await Promise.all(started.map((outcome) => (outcome.status === "fulfilled" ? outcome.value.stop() : undefined)));
+    await Promise.all(peers.map(({ server }) => server.stop()));
   }
   return figures;
 }
