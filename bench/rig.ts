@@ -39,13 +39,13 @@ export const FULL: Durations = {
 
 export const QUICK: Durations = {
   quick: true,
-  warmupSeconds: 0.5,
+  warmupSeconds: 0.3,
   throughputSeconds: 1,
   layerRounds: 1,
   peerRounds: 1,
-  latencySeconds: 2,
-  endToEndSeconds: 2,
-  memoryRequests: { first: 1_000, total: 4_000 },
+  latencySeconds: 1.5,
+  endToEndSeconds: 1.5,
+  memoryRequests: { first: 1_000, total: 2_500 },
   refunds: 50,
 };
 
