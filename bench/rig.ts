@@ -28,10 +28,10 @@ export interface Durations {
 export const FULL: Durations = {
   quick: false,
   warmupSeconds: 2.5,
-  throughputSeconds: 4,
+  throughputSeconds: 3,
   layerRounds: 5,
   peerRounds: 1,
-  latencySeconds: 10,
+  latencySeconds: 8,
   endToEndSeconds: 8,
   memoryRequests: { first: 10_000, total: 100_000 },
   refunds: 2_000,
