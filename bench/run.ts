@@ -75,16 +75,25 @@ try {
     // for a while after it; the subgraph over HTTP waits idle meanwhile.
     let layer;
     if (wanted("layer_overhead") || wanted("end_to_end") || wanted("peer_servers")) {
-      // With the layer's subgraph start the peer servers, and the memory figure's subgraph, left untouched until its turn.
-      const [fromMemory, memorySubgraph, ...peers] = await startTogether<[Subgraph, Subgraph | undefined, ...PeerServer[]]>(
-        [
-          rig.subgraph({ providersFrom: "memory", server: "apollo-express" }),
-          wanted("memory") ? rig.subgraph({ providersFrom: "memory", server: "apollo-express" }) : Promise.resolve(undefined),
-          ...(wanted("peer_servers") ? startPeerServers(rig) : []),
-        ],
-        stopProcess,
-      );
-      fresh = memorySubgraph;
+      // The first subgraph from memory reads the simulators once; the peer servers and the memory figure's subgraph (left
+      // untouched until its turn) replay what it read, started side by side before the layer is measured. Had each read
+      // the simulators itself, six processes starting at once could keep them past the providers' 3 s budget.
+      const fromMemory = await rig.subgraph({ providersFrom: "memory", server: "apollo-express" });
+      let peers: PeerServer[] = [];
+      try {
+        let memorySubgraph: Subgraph | undefined;
+        [memorySubgraph, ...peers] = await startTogether<[Subgraph | undefined, ...PeerServer[]]>(
+          [
+            wanted("memory") ? rig.subgraph({ providersFrom: "memory", server: "apollo-express" }) : Promise.resolve(undefined),
+            ...(wanted("peer_servers") ? startPeerServers(rig) : []),
+          ],
+          stopProcess,
+        );
+        fresh = memorySubgraph;
+      } catch (error) {
+        await fromMemory.stop();
+        throw error;
+      }
       try {
         log("layer_overhead");
         layer = await layerOverhead(rig, fromMemory);
