@@ -32,19 +32,19 @@ if (values.profile) {
 }
 const figures: FigureRecord[] = [];
 /** Started side by side before any measurement, so that no process's start-up falls in another's measured run. */
-async function startTogether<T extends readonly unknown[]>(starts: { [K in keyof T]: Promise<T[K]> }, stop: (started: unknown) => Promise<void>): Promise<T> {
+async function startTogether<T extends readonly unknown[]>(starts: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
   const outcomes = await Promise.allSettled(starts);
   const failed = outcomes.find((outcome) => outcome.status === "rejected");
   if (failed) {
-    await Promise.all(outcomes.map((outcome) => (outcome.status === "fulfilled" && outcome.value ? stop(outcome.value) : undefined)));
+    await Promise.all(outcomes.map((outcome) => (outcome.status === "fulfilled" && outcome.value ? stopStarted(outcome.value) : undefined)));
     throw failed.reason;
   }
   return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
-const stopProcess = (started: unknown) => {
+function stopStarted(started: unknown): Promise<void> {
   const process = started as { stop(): Promise<void> } | PeerServer;
   return "server" in process ? process.server.stop() : process.stop();
-};
+}
 
 try {
   const [overHttp, floor] = await startTogether<[Subgraph, FanoutFloor | undefined]>(
@@ -53,7 +53,6 @@ try {
       // --quick leaves out the floor: it is context for figure 2, not a budget.
       wanted("fanout_latency") && !durations.quick ? startFanoutFloor() : Promise.resolve(undefined),
     ],
-    stopProcess,
   );
   // The memory figure's subgraph, when it is started ahead.
   let fresh: Subgraph | undefined;
@@ -87,7 +86,6 @@ try {
             wanted("memory") ? rig.subgraph({ providersFrom: "memory", server: "apollo-express" }) : Promise.resolve(undefined),
             ...(wanted("peer_servers") ? startPeerServers(rig) : []),
           ],
-          stopProcess,
         );
         fresh = memorySubgraph;
       } catch (error) {
