@@ -334,6 +334,15 @@ describe("XpayClient: balances", () => {
     expect(transactionDateTime(new Date("2024-07-01T12:00:00Z"))).toBe("2024-07-01 15:00:00");
   });
 
+  it("writes each request's own second, though it formats a second only once", () => {
+    // Within one second, later in it, the next second, winter time, and back: never the text of another second.
+    expect(transactionDateTime(new Date("2024-07-01T12:00:00.100Z"))).toBe("2024-07-01 15:00:00");
+    expect(transactionDateTime(new Date("2024-07-01T12:00:00.999Z"))).toBe("2024-07-01 15:00:00");
+    expect(transactionDateTime(new Date("2024-07-01T12:00:01.000Z"))).toBe("2024-07-01 15:00:01");
+    expect(transactionDateTime(new Date("2024-01-01T12:00:01.000Z"))).toBe("2024-01-01 14:00:01");
+    expect(transactionDateTime(new Date("2024-07-01T12:00:00.500Z"))).toBe("2024-07-01 15:00:00");
+  });
+
   it("reads answers in the clear where the partner is set up for them", async () => {
     const results = await client({ answers: "decoded", partnerToken: CLEAR_TOKEN, partnerPrivateKey: clearPartnerKeys.privateKeyPem }).loadBalances([
       { walletId: "tester", currency: "UAH" },
