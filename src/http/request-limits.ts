@@ -2,6 +2,7 @@
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { RequestHandler } from "express";
+import { LRUCache } from "lru-cache";
 import { GraphQLError, Kind, Lexer, Source, TokenKind, visit, type DocumentNode, type ValidationRule } from "graphql";
 
 export interface RequestLimits {
@@ -51,14 +52,19 @@ export function protect(limits: RequestLimits): Protection {
   };
 }
 
+/** Texts remembered as under the token limit: at most this many characters in all. */
+const COUNTED_TEXT_CHARACTERS = 4 * 1024 * 1024;
+
 /**
  * Refuses a document with more than `max` tokens with a 400, before it is parsed: the lexer stops
- * counting at the limit, so a huge document costs no more than a small one.
+ * counting at the limit, so a huge document costs no more than a small one. Clients send the same
+ * few documents again and again: a text once found under the limit is not counted again.
  */
 export function tokenLimit(max: number): RequestHandler {
+  const underLimit = new LRUCache<string, true>({ maxSize: COUNTED_TEXT_CHARACTERS, sizeCalculation: (_, text) => Math.max(1, text.length) });
   return (request, response, next) => {
     const query: unknown = (request.body as { query?: unknown } | undefined)?.query ?? request.query?.query;
-    if (typeof query !== "string") {
+    if (typeof query !== "string" || underLimit.has(query)) {
       next();
       return;
     }
@@ -73,6 +79,8 @@ export function tokenLimit(max: number): RequestHandler {
           return;
         }
       }
+      // Only a text that lexed to its end: one with a lexing error is left for the parser to report each time.
+      if (query.length <= COUNTED_TEXT_CHARACTERS) underLimit.set(query, true);
     } catch {
       // A lexing error is left for the parser to report, with its location.
     }
@@ -80,13 +88,26 @@ export function tokenLimit(max: number): RequestHandler {
   };
 }
 
+/** Where a document's `_entities` fields take their representations from: written inline (counted), or variables. */
+interface RepresentationSources {
+  inline: number;
+  variables: string[];
+}
+
 /** Counts representations given as a variable or written inline, before anything resolves. */
 function entitiesLimit(max: number): ApolloServerPlugin {
+  // Apollo hands the same parsed document to every request that sends the same text: it is walked once.
+  const sourcesOf = new WeakMap<DocumentNode, RepresentationSources>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const count = representationCount(document, request.variables ?? {});
+          let sources = sourcesOf.get(document);
+          if (!sources) {
+            sources = representationSources(document);
+            sourcesOf.set(document, sources);
+          }
+          const count = representationCount(sources, request.variables ?? {});
           if (count > max) {
             throw new GraphQLError(`an _entities request may carry at most ${max} representations (got ${count})`, {
               extensions: { code: "TOO_MANY_REPRESENTATIONS", http: { status: 400 } },
@@ -98,18 +119,24 @@ function entitiesLimit(max: number): ApolloServerPlugin {
   };
 }
 
-function representationCount(document: DocumentNode, variables: Record<string, unknown>): number {
-  let count = 0;
+function representationSources(document: DocumentNode): RepresentationSources {
+  const sources: RepresentationSources = { inline: 0, variables: [] };
   visit(document, {
     Field(field) {
       if (field.name.value !== "_entities") return;
       const argument = field.arguments?.find((a) => a.name.value === "representations");
-      if (argument?.value.kind === Kind.LIST) count += argument.value.values.length;
-      if (argument?.value.kind === Kind.VARIABLE) {
-        const value = variables[argument.value.name.value];
-        if (Array.isArray(value)) count += value.length;
-      }
+      if (argument?.value.kind === Kind.LIST) sources.inline += argument.value.values.length;
+      if (argument?.value.kind === Kind.VARIABLE) sources.variables.push(argument.value.name.value);
     },
   });
+  return sources;
+}
+
+function representationCount(sources: RepresentationSources, variables: Record<string, unknown>): number {
+  let count = sources.inline;
+  for (const name of sources.variables) {
+    const value = variables[name];
+    if (Array.isArray(value)) count += value.length;
+  }
   return count;
 }

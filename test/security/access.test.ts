@@ -164,6 +164,17 @@ describe("hostile input", () => {
     expect(codes(response)).toEqual(["TOO_MANY_REPRESENTATIONS"]);
   });
 
+  it("counts the representations of every request, whatever the same document carried before", async () => {
+    const query = "query ($r: [_Any!]!) { _entities(representations: $r) { __typename } }";
+    const wallets = (count: number) => Array.from({ length: count }, (_, i) => ({ __typename: "Wallet", id: `w${i}` }));
+    const few = await postGraphQL(sandbox.graphqlUrl, query, { r: wallets(2) }, operator());
+    expect(few.status).toBe(200);
+    expect(few.data).toEqual({ _entities: [{ __typename: "Wallet" }, { __typename: "Wallet" }] });
+    const many = await postGraphQL(sandbox.graphqlUrl, query, { r: wallets(1_001) }, operator());
+    expect(many.status).toBe(400);
+    expect(codes(many)).toEqual(["TOO_MANY_REPRESENTATIONS"]);
+  });
+
   it("refuses a deep query", async () => {
     let selection = "id";
     for (let i = 0; i < 3; i++) selection = `refunds(first: 1) { edges { node { wallet { ${selection} } } } }`;
@@ -184,6 +195,9 @@ describe("hostile input", () => {
     const response = await postGraphQL(sandbox.graphqlUrl, `query ($x: [Int] = [${list}]) { providers { id } }`, undefined, operator());
     expect(response.status).toBe(400);
     expect(codes(response)).toEqual(["TOO_MANY_TOKENS"]);
+    // Refused again: only texts under the limit are remembered as counted.
+    const again = await postGraphQL(sandbox.graphqlUrl, `query ($x: [Int] = [${list}]) { providers { id } }`, undefined, operator());
+    expect(codes(again)).toEqual(["TOO_MANY_TOKENS"]);
   });
 
   it("refuses an oversized body with 413", async () => {
