@@ -15,6 +15,8 @@ import { SimulatedProviders } from "./simulated-providers.js";
 export interface Durations {
   quick: boolean;
   warmupSeconds: number;
+  /** Figure 2's warm-up at full speed (providers answering at once), before its own warm-up at 50 ms: see fanout-latency.ts. */
+  hotWarmupSeconds: number;
   throughputSeconds: number;
   /** Rounds of the interleaved A/B comparisons: the layer's, and each peer server's. */
   layerRounds: number;
@@ -28,6 +30,7 @@ export interface Durations {
 export const FULL: Durations = {
   quick: false,
   warmupSeconds: 2.5,
+  hotWarmupSeconds: 4,
   throughputSeconds: 3,
   layerRounds: 5,
   peerRounds: 1,
@@ -40,6 +43,7 @@ export const FULL: Durations = {
 export const QUICK: Durations = {
   quick: true,
   warmupSeconds: 0.3,
+  hotWarmupSeconds: 0.5,
   throughputSeconds: 1,
   layerRounds: 1,
   peerRounds: 1,

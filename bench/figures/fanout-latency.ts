@@ -3,6 +3,7 @@ import { BenchProcess } from "../lib/ipc.js";
 import { oneWallet } from "../operations.js";
 import { figure, type FigureRecord } from "../lib/report.js";
 import type { FanoutFloorMethods } from "../processes/fanout-floor.js";
+import type { LoadTarget } from "../processes/load.js";
 import type { Rig, Subgraph } from "../rig.js";
 
 export const PROVIDER_LATENCY_MS = 50;
@@ -16,16 +17,32 @@ export function startFanoutFloor(): Promise<FanoutFloor> {
   return BenchProcess.start<FanoutFloorMethods, { graphqlUrl: string }>("fanout-floor", {}, "fan-out floor");
 }
 
+/** Connections of the hot warm-up: enough to keep both cores busy while the providers answer at once. */
+const HOT_WARMUP_CONNECTIONS = 8;
+
+/**
+ * Brings a server to the state it serves in: V8 compiles a function to optimised code only after many calls, so the
+ * few dozen requests of a latency warm-up at 50 ms leave the request path partly in the interpreter, and the figure
+ * would measure a process that has just started. A running subgraph has served thousands: the same operation is sent
+ * for a few seconds at full speed, with the providers answering at once, before the latency is measured.
+ */
+async function hotWarmup(rig: Rig, target: LoadTarget, what: string): Promise<void> {
+  await rig.simulators.setLatency(0);
+  const result = await rig.load.call("throughput", { ...target, connections: HOT_WARMUP_CONNECTIONS, seconds: rig.durations.hotWarmupSeconds });
+  if (result.failed > 0) throw new Error(`${what} warm-up: ${result.failed} of ${result.requests} requests failed`);
+  await rig.simulators.setLatency(PROVIDER_LATENCY_MS);
+}
+
 /** With `floor`, the floor's figures too. */
 export async function fanoutLatency(rig: Rig, subgraph: Subgraph, floor: FanoutFloor | undefined): Promise<FigureRecord[]> {
   const operation = oneWallet(rig.walletIds[0]!);
   const target = rig.target(subgraph.ready.graphqlUrl, operation.body);
-  await rig.simulators.setLatency(PROVIDER_LATENCY_MS);
   try {
     await rig.simulators.resetCalls();
     await rig.post(subgraph.ready.graphqlUrl, operation.body);
     const callsByProvider = await rig.simulators.calls();
     const calls = Object.values(callsByProvider).reduce((sum, count) => sum + count, 0);
+    await hotWarmup(rig, target, "fanout");
     await rig.load.call("latency", { ...target, lanes: LANES, seconds: rig.durations.warmupSeconds });
     const profile = rig.profile("fanout_latency");
     if (profile) await subgraph.call("startProfile");
@@ -68,6 +85,7 @@ async function floorLatency(rig: Rig, floor: FanoutFloor, callsByProvider: Recor
     rig.simulators.providers.map((provider) => ({ baseUrl: provider.baseUrl, count: callsByProvider[provider.id] ?? 0 })),
   );
   const target = rig.target(floor.ready.graphqlUrl, "{}");
+  await hotWarmup(rig, target, "fanout floor");
   await rig.load.call("latency", { ...target, lanes: LANES, seconds: rig.durations.warmupSeconds });
   const result = await rig.load.call("latency", { ...target, lanes: LANES, seconds: rig.durations.latencySeconds });
   if (result.failed > 0) throw new Error(`fanout floor: ${result.failed} of ${result.requests} requests failed`);
