@@ -79,8 +79,9 @@ export function tokenLimit(max: number): RequestHandler {
           return;
         }
       }
-      // Only a text that lexed to its end: one with a lexing error is left for the parser to report each time.
-      if (query.length <= COUNTED_TEXT_CHARACTERS) underLimit.set(query, true);
+      // Only a text that lexed to its end: one with a lexing error is left for the parser to report each time. A
+      // text larger than the whole bound is not kept (the cache refuses it).
+      underLimit.set(query, true);
     } catch {
       // A lexing error is left for the parser to report, with its location.
     }
