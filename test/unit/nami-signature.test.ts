@@ -8,7 +8,7 @@ const VECTOR_QUERY = "type=0&timestamp=1721284769720";
 const VECTOR_SIGNATURE = "2cc8df81fc34801e6b6f7dbaf79e72ab098bf5461973239689e32e71368cd145";
 
 describe("Nami signature", () => {
-  it("matches the providers.md test vector", () => {
+  it("matches the test vector in docs/protocols/nami.md", () => {
     expect(signQueryString(SECRET, VECTOR_QUERY)).toBe(VECTOR_SIGNATURE);
   });
 

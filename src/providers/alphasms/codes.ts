@@ -2,7 +2,7 @@
 import { FailureCode } from "../failure.js";
 
 /* ------------------------------------------------------------------------------------------------
- * Documented (the provider's balance page, seeds/002, and docs/providers.md section 2)
+ * Documented (the provider's balance page; see docs/protocols/alphasms.md)
  * ---------------------------------------------------------------------------------------------- */
 
 /** Every request of the JSON API goes to this one path, by POST. */

@@ -3,7 +3,7 @@ import type { ScaledDecimal } from "../../money/decimal.js";
 import { FailureCode } from "../failure.js";
 
 /* ------------------------------------------------------------------------------------------------
- * Documented (the provider's page, seeds/003, and docs/providers.md section 3)
+ * Documented (the provider's page; see docs/protocols/nami.md)
  * ---------------------------------------------------------------------------------------------- */
 
 export const NAMI_BALANCE_PATH = "/api/v4/user/balance";
@@ -71,13 +71,13 @@ export const AMOUNT_MAY_BE_DECIMAL_STRING = true;
 
 /**
  * INFERRED: how far a request's `timestamp` (ms) may be from the provider's clock, either way.
- * providers.md: "a few seconds to a minute". The simulator refuses beyond this with HTTP 401.
+ * Reported as "a few seconds to a minute". The simulator refuses beyond this with HTTP 401.
  */
 export const TIMESTAMP_WINDOW_MS = 30_000;
 
 /**
  * INFERRED: refusals other than the documented "Missing ..." one. The page tabs its refusal "400"
- * while its body says `statusCode: 401`; providers.md says 401. The simulator answers HTTP 401 with
+ * while its body says `statusCode: 401`; 401 is taken. The simulator answers HTTP 401 with
  * the same NestJS-style body and these messages; the client reads HTTP 401/403, or such a body with
  * `statusCode` 401/403 under any 4xx status, as refused credentials.
  */

@@ -1,7 +1,7 @@
 // Responsible for the SLOT_SPEC protocol's constants: documented paths, failure codes and limits, and every inferred fact, in one place.
 
 /* ------------------------------------------------------------------------------------------------
- * Documented (the provider's pages, docs/providers.md section 1)
+ * Documented (the provider's pages; see docs/protocols/slot-spec.md)
  * ---------------------------------------------------------------------------------------------- */
 
 export const SLOT_SPEC_PATHS = {

@@ -2,7 +2,7 @@
 import { FailureCode } from "../failure.js";
 
 /* ------------------------------------------------------------------------------------------------
- * Documented (the provider's page for operation 40003, seeds/004, and docs/providers.md section 4)
+ * Documented (the provider's page for operation 40003; see docs/protocols/xpay.md)
  * ---------------------------------------------------------------------------------------------- */
 
 /** "Get Balance of Payment Instrument". */

@@ -19,7 +19,7 @@ import { promisify } from "node:util";
 import { AES_BLOCK_BYTES, AES_KEY_BYTES, RECEIVER_IV, RSA_MIN_MODULUS_BITS } from "./codes.js";
 
 /*
- * The scheme (docs/providers.md section 4, as a public third-party client implements it):
+ * The scheme (docs/protocols/xpay.md, as a public third-party client implements it):
  *   Data   = base64(AES-128-CBC(key, iv, iv || plaintext)), PKCS#7 padding, key and iv random per message
  *   KeyAES = base64(RSA-encrypt(recipient's public key, key)), PKCS#1 v1.5
  *   Sign   = base64(RSA-SHA256-sign(sender's private key, KeyAES bytes)), PKCS#1 v1.5
