@@ -31,10 +31,10 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Variables read by name outside the configuration module, found in the source itself, with the files that read them. */
-export function variablesReadInSource(): Map<string, string[]> {
+/** Variables read by name (`process.env.NAME`) in the TypeScript under these folders of the repository, with the files that read them. */
+export function variablesReadIn(...folders: string[]): Map<string, string[]> {
   const found = new Map<string, string[]>();
-  for (const file of sourceFiles(join(REPO_ROOT, "src"))) {
+  for (const file of folders.flatMap((folder) => sourceFiles(join(REPO_ROOT, folder)))) {
     for (const match of readFileSync(file, "utf8").matchAll(/process\.env\.([A-Z][A-Z0-9_]*)/g)) {
       const name = match[1]!;
       found.set(name, [...(found.get(name) ?? []), relative(REPO_ROOT, file)]);
@@ -45,5 +45,5 @@ export function variablesReadInSource(): Map<string, string[]> {
 
 /** Every environment variable the process reads by name (provider credentials are named by the providers file instead). */
 export function processVariables(): Set<string> {
-  return new Set([...APP_CONFIG_VARIABLES, ...variablesReadInSource().keys()]);
+  return new Set([...APP_CONFIG_VARIABLES, ...variablesReadIn("src").keys()]);
 }
