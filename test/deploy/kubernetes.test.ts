@@ -1,6 +1,6 @@
 // The Kubernetes manifests in deploy/kubernetes: valid against the API schemas, and consistent with each other and with the app.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, posix } from "node:path";
 import { Deployment, type IDeployment } from "kubernetes-models/apps/v1";
@@ -14,6 +14,10 @@ import { createLogger } from "../../src/observability/logger.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox.js";
 import { DEFAULT_SHUTDOWN_GRACE_MS, SHUTDOWN_HARD_STOP_MARGIN_MS } from "../../src/server.js";
 import { processVariables, readYaml } from "../support/deploy-kit.js";
+import { STORE_KINDS } from "../support/stores.js";
+import { startSubgraphProcess } from "../support/subgraph-process.js";
+
+const postgresKind = STORE_KINDS.find((kind) => kind.name === "PostgreSQL")!;
 
 const deployment = readYaml<IDeployment>("kubernetes/deployment.yaml");
 const service = readYaml<IService>("kubernetes/service.yaml");
@@ -152,9 +156,12 @@ describe("the Kubernetes manifests", () => {
     for (const file of references.file) expect(dirname(file)).toBe(keys.mount.mountPath);
   });
 
-  describe("the providers file in the ConfigMap", () => {
+  describe("with the Secrets filled in by stand-ins", () => {
+    /** Stands in for the mounted key Secret; the providers file's paths are moved here. */
     let keyDir: string;
-    const saved = new Map<string, string | undefined>();
+    /** Stands in for the Secrets behind the provider credentials' variables. */
+    const credentials = Object.fromEntries(references.env.map((name) => [name, randomBytes(16).toString("hex")]));
+    const providersHere = () => providersText.replaceAll(mountOf("provider-keys").mount.mountPath, keyDir);
 
     beforeAll(async () => {
       keyDir = await mkdtemp(join(tmpdir(), "wallet-deploy-keys-"));
@@ -163,29 +170,61 @@ describe("the Kubernetes manifests", () => {
         privateKeyEncoding: { type: "pkcs8", format: "pem" },
         publicKeyEncoding: { type: "spki", format: "pem" },
       });
-      for (const file of references.file) {
-        const path = join(keyDir, posix.basename(file));
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, /public/.test(file) ? publicKey : privateKey);
-      }
-      for (const name of references.env) {
-        saved.set(name, process.env[name]);
-        process.env[name] = randomBytes(16).toString("hex");
-      }
+      for (const file of references.file) await writeFile(join(keyDir, posix.basename(file)), /public/.test(file) ? publicKey : privateKey);
     });
 
     afterAll(async () => {
-      for (const [name, value] of saved) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
       if (keyDir) await rm(keyDir, { recursive: true, force: true });
     });
 
-    it("is valid for the app, with its secrets filled in as the Secrets would", () => {
-      const mountPath = mountOf("provider-keys").mount.mountPath;
-      const file = parseProvidersFile(providersText.replaceAll(mountPath, keyDir), "configmap-providers.yaml");
-      expect(file.providers.map((provider) => provider.id)).toEqual(["kyren", "lucky-monaco", "alphasms", "nami", "xpay"]);
+    it("the ConfigMap's providers file is valid for the app's own parser", () => {
+      const saved = Object.fromEntries(references.env.map((name) => [name, process.env[name]]));
+      Object.assign(process.env, credentials);
+      try {
+        const file = parseProvidersFile(providersHere(), "configmap-providers.yaml");
+        expect(file.providers.map((provider) => provider.id)).toEqual(["kyren", "lucky-monaco", "alphasms", "nami", "xpay"]);
+      } finally {
+        for (const [name, value] of Object.entries(saved)) {
+          if (value === undefined) delete process.env[name];
+          else process.env[name] = value;
+        }
+      }
+    });
+
+    it("the Deployment's environment starts the real process: ready on the readiness path, every provider on /metrics, exit 0 on SIGTERM in time", async () => {
+      const store = await postgresKind.create();
+      const providersFile = join(keyDir, posix.basename(providersPath));
+      await writeFile(providersFile, providersHere());
+      const literals = Object.fromEntries([...env].flatMap(([name, variable]) => (variable.value === undefined ? [] : [[name, variable.value]])));
+      const subgraph = startSubgraphProcess({
+        ...literals,
+        ...credentials,
+        WALLET_PROVIDERS_FILE: providersFile,
+        WALLET_STORE_URL: store.url,
+        WALLET_ROUTER_SECRET: randomBytes(24).toString("hex"),
+        WALLET_JWT_ISSUER: "https://issuer.example.com/",
+        WALLET_JWT_AUDIENCE: "wallet",
+        // Keys are fetched with the first token, which this test never sends.
+        WALLET_JWT_JWKS_URL: "https://issuer.example.com/.well-known/jwks.json",
+        // Loopback on a port of the OS's choosing here; the manifest's own port is checked above.
+        HOST: "127.0.0.1",
+        PORT: "0",
+      });
+      try {
+        const base = new URL(await subgraph.ready).origin;
+        expect((await fetch(`${base}${container.readinessProbe!.httpGet!.path}`)).status).toBe(200);
+        const metrics = await (await fetch(`${base}/metrics`)).text();
+        for (const id of ["kyren", "lucky-monaco", "alphasms", "nami", "xpay"]) {
+          expect(metrics).toContain(`wallet_circuit_state{provider="${id}",state="closed"} 1`);
+        }
+        const started = performance.now();
+        subgraph.child.kill("SIGTERM");
+        expect(await subgraph.exited).toBe(0);
+        expect(performance.now() - started).toBeLessThan(pod.terminationGracePeriodSeconds! * 1000);
+      } finally {
+        subgraph.child.kill("SIGKILL");
+        await store.drop();
+      }
     });
   });
 

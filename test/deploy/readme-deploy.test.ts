@@ -1,6 +1,6 @@
-// The README's one configuration table: every variable the process reads is in it, and its Kubernetes column is what the Deployment sets.
+// The README's Deploy section: its one configuration table names every variable the process reads, and it creates the Secrets the Deployment reads.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join, posix } from "node:path";
 import type { IDeployment } from "kubernetes-models/apps/v1";
 import { describe, expect, it } from "vitest";
 import { DEPLOY_DIR, processVariables, readYaml, REPO_ROOT, variablesReadIn } from "../support/deploy-kit.js";
@@ -49,5 +49,41 @@ describe("the README's configuration table", () => {
       }
     }
     for (const name of env.keys()) expect(named, `${name} is set by the Deployment`).toContain(name);
+  });
+});
+
+/** The Secrets and keys the README's `kubectl create secret generic` lines make, as "secret/key". */
+function secretsCreatedInReadme(): Set<string> {
+  const section = README.split(/^### On Kubernetes$/m)[1]?.split(/^```$/m)[0] ?? "";
+  const commands = section.replace(/\\\n\s*/g, " ").split("\n").filter((line) => line.startsWith("kubectl create secret generic "));
+  return new Set(
+    commands.flatMap((command) => {
+      const [, name] = /^kubectl create secret generic (\S+)/.exec(command)!;
+      const literals = [...command.matchAll(/--from-literal=([\w.-]+)=/g)].map((match) => match[1]!);
+      const files = [...command.matchAll(/--from-file=(?:([\w.-]+)=)?(\S+)/g)].map((match) => match[1] ?? basename(match[2]!));
+      return [...literals, ...files].map((key) => `${name}/${key}`);
+    }),
+  );
+}
+
+describe("the README's kubectl lines", () => {
+  it("create exactly the Secrets and keys the Deployment reads, by variable and by mounted file", () => {
+    const pod = readYaml<IDeployment>("kubernetes/deployment.yaml").spec!.template.spec!;
+    const container = pod.containers[0]!;
+    const read = new Set<string>();
+    for (const variable of container.env ?? []) {
+      const ref = variable.valueFrom?.secretKeyRef;
+      if (ref) read.add(`${ref.name}/${ref.key}`);
+    }
+    const providersText = readYaml<{ data: Record<string, string> }>("kubernetes/configmap-providers.yaml").data["providers.yaml"]!;
+    for (const volume of pod.volumes ?? []) {
+      if (!volume.secret) continue;
+      const mountPath = container.volumeMounts!.find((mount) => mount.name === volume.name)!.mountPath;
+      for (const match of providersText.matchAll(/\{ file: (\S+) \}/g)) {
+        if (posix.dirname(match[1]!) === mountPath) read.add(`${volume.secret.secretName}/${posix.basename(match[1]!)}`);
+      }
+    }
+    expect(read.size).toBeGreaterThan(10);
+    expect([...secretsCreatedInReadme()].sort()).toEqual([...read].sort());
   });
 });
