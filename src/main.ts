@@ -7,7 +7,7 @@ import { createLogger, secretsOf } from "./observability/logger.js";
 import { ConfigError } from "./config/config-error.js";
 import { loadProvidersFile } from "./config/providers-file.js";
 import { startSandbox } from "./sandbox.js";
-import { DEFAULT_SHUTDOWN_GRACE_MS, startServer } from "./server.js";
+import { DEFAULT_SHUTDOWN_GRACE_MS, SHUTDOWN_HARD_STOP_MARGIN_MS, startServer } from "./server.js";
 import { createServices } from "./services.js";
 import { startTracing } from "./observability/tracing.js";
 
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     setTimeout(() => {
       console.error("wallet-subgraph: could not stop in time, exiting");
       process.exit(1);
-    }, shutdownGraceMs + 15_000).unref();
+    }, shutdownGraceMs + SHUTDOWN_HARD_STOP_MARGIN_MS).unref();
     stop()
       .then(() => tracing?.shutdown())
       .then(

@@ -56,6 +56,8 @@ export interface RunningServer {
 
 const PLAYGROUND_ASSETS_PATH = "/playground";
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+/** Past the grace period, closing may take this much longer before the process gives up and exits 1. */
+export const SHUTDOWN_HARD_STOP_MARGIN_MS = 15_000;
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const app = express();

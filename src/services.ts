@@ -55,6 +55,7 @@ export async function createServices(
   const metrics = new WalletMetrics();
   // Upstream calls and circuit states feed the metrics and, when tracing is on, the spans.
   const registry = buildProviderRegistry(providers, { accounts: links, observer: withUpstreamSpans(metrics.upstream) });
+  metrics.declareProviders(registry.all.map((provider) => provider.info.id));
   const ledger = metrics.observeLedger(new SqlRefundLedger(store.db));
   const refunds = new RefundService(registry, ledger, { staleAfterMs: settings.reconcileAfterMs });
   const reconciler = new RefundReconciler(ledger, refunds, {

@@ -66,6 +66,9 @@ const environment = z.object({
   WALLET_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
+/** Every variable this module reads (the rest of the process reads a few more, beside their use). */
+export const APP_CONFIG_VARIABLES: readonly string[] = Object.keys(environment.shape);
+
 export interface AppConfig {
   port: number;
   host: string;

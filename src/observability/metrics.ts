@@ -1,10 +1,19 @@
 // Responsible for the Prometheus metrics of one server (its own prom-client registry): requests, upstream calls, circuits, batches, refunds, backlog.
 import type { ApolloServerPlugin } from "@apollo/server";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { FailureCode } from "../providers/failure.js";
 import type { RefundLedger } from "../refunds/refund-ledger.js";
 import type { CircuitState, UpstreamCall, UpstreamObserver } from "./upstream-events.js";
 
 const CIRCUIT_STATES: readonly CircuitState[] = ["closed", "open", "half-open"];
+/** Every outcome an upstream call is counted under: a refusal by an open circuit is "circuit_open", never the failure code. */
+export const UPSTREAM_OUTCOMES: readonly UpstreamCall["outcome"][] = [
+  "ok",
+  ...Object.values(FailureCode).filter((code) => code !== FailureCode.CIRCUIT_OPEN),
+  "circuit_open",
+];
+/** Refund settlements are counted under these statuses. */
+const SETTLED_STATUSES = ["SUCCEEDED", "FAILED", "UNKNOWN"] as const;
 /** Operation names come from clients: past this many distinct ones, the rest are counted as "other". */
 const MAX_OPERATION_NAMES = 100;
 /** The reconciler backlog gauge counts up to this many unsettled refunds per scrape. */
@@ -82,6 +91,7 @@ export class WalletMetrics {
       labelNames: ["status"],
       registers,
     });
+    for (const status of SETTLED_STATUSES) this.refundSettlements.inc({ status }, 0);
     const metrics = this;
     new Gauge({
       name: "wallet_reconciler_backlog",
@@ -96,6 +106,19 @@ export class WalletMetrics {
         }
       },
     });
+  }
+
+  /**
+   * Makes every per-provider series exist at zero (and each circuit closed) before the first call, so a dashboard
+   * or an alert sees a provider that has not been called yet, and a rate over a counter starts from its first scrape.
+   */
+  declareProviders(providerIds: readonly string[]): void {
+    for (const provider of providerIds) {
+      for (const outcome of UPSTREAM_OUTCOMES) this.upstreamCalls.inc({ provider, outcome }, 0);
+      this.upstreamSeconds.zero({ provider, outcome: "ok" });
+      this.batchSize.zero({ provider });
+      this.upstream.circuit(provider, "closed");
+    }
   }
 
   /** The provider layer's observer: upstream calls and circuit states. */

@@ -6,7 +6,7 @@ import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probesRouter, type ServingState } from "../../src/http/probes.js";
 import { createLogger } from "../../src/observability/logger.js";
-import { WalletMetrics } from "../../src/observability/metrics.js";
+import { UPSTREAM_OUTCOMES, WalletMetrics } from "../../src/observability/metrics.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox.js";
 import { openStore } from "../../src/store/open-store.js";
 import { ExampleWalletDocument, RefundDocument, WalletEntitiesDocument } from "../generated/graphql.js";
@@ -85,6 +85,34 @@ describe("a running sandbox behind a router secret", () => {
     expect(text).toMatch(/^wallet_upstream_calls_total\{provider="alphasms",outcome="UPSTREAM_ERROR"\} [1-9]/m);
     expect(text).toMatch(/^wallet_circuit_state\{provider="alphasms",state="open"\} 1$/m);
     expect(text).toMatch(/^wallet_upstream_calls_total\{provider="alphasms",outcome="circuit_open"\} [1-9]/m);
+  });
+});
+
+describe("a sandbox scraped before anything has called a provider", () => {
+  it("already shows every configured provider's series, at zero and with its circuit closed", async () => {
+    const sandbox = await startSandbox({ port: 0, storeUrl: "sqlite::memory:", logger: createLogger({ level: "silent" }) });
+    try {
+      const text = await (await fetch(`${sandbox.url}/metrics`)).text();
+      const lines = new Set(text.split("\n"));
+      expect(sandbox.providers.length).toBeGreaterThanOrEqual(5);
+      for (const { id } of sandbox.providers) {
+        for (const outcome of UPSTREAM_OUTCOMES) {
+          expect(lines).toContain(`wallet_upstream_calls_total{provider="${id}",outcome="${outcome}"} 0`);
+        }
+        expect(lines).toContain(`wallet_upstream_call_duration_seconds_count{provider="${id}",outcome="ok"} 0`);
+        expect(lines).toContain(`wallet_balance_batch_size_count{provider="${id}"} 0`);
+        expect(lines).toContain(`wallet_circuit_state{provider="${id}",state="closed"} 1`);
+        expect(lines).toContain(`wallet_circuit_state{provider="${id}",state="open"} 0`);
+        expect(lines).toContain(`wallet_circuit_state{provider="${id}",state="half-open"} 0`);
+      }
+      expect(UPSTREAM_OUTCOMES).toEqual(expect.arrayContaining(["ok", "TIMEOUT", "UPSTREAM_ERROR", "circuit_open"]));
+      for (const status of ["SUCCEEDED", "FAILED", "UNKNOWN"]) expect(lines).toContain(`wallet_refunds_settled_total{status="${status}"} 0`);
+      expect(lines).toContain("wallet_reconciler_backlog 0");
+      // Nothing was called to make them.
+      for (const simulator of Object.values(sandbox.simulators)) expect(simulator.calls()).toBe(0);
+    } finally {
+      await sandbox.stop();
+    }
   });
 });
 
