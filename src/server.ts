@@ -70,7 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Field suggestions map the schema for whoever cannot introspect it: off with introspection.
   const protection = protect({ ...limits, fieldSuggestions: limits.fieldSuggestions && options.introspection });
   const apollo = new ApolloServer<RequestContext>({
-    schema: await buildWalletSchema(),
+    schema: await buildWalletSchema(services.supergraph),
     introspection: options.introspection,
     validationRules: protection.validationRules,
     // The process entry owns signals and stops the server, then the services, in order.
