@@ -1,11 +1,9 @@
 // The platform team composes the wallet subgraph with a users subgraph and serves both through a real gateway.
-import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
-import { ApolloServer } from "@apollo/server";
-import { startStandaloneServer } from "@apollo/server/standalone";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox.js";
 import { asOperator, dataOf, postGraphQL } from "../support/graphql-http.js";
-import { composeApollo, withoutRouterAuthorization } from "../support/supergraph.js";
+import { startApolloGateway, type RunningGateway } from "../support/gateways.js";
+import { composeApollo } from "../support/supergraph.js";
 import { startUsersSubgraph, userIds } from "../support/users-subgraph.js";
 
 const ROUTER_SECRET = "router-shared-secret-for-tests";
@@ -22,7 +20,7 @@ describe("composition", () => {
 describe("a gateway in front of both subgraphs", () => {
   let sandbox: Sandbox;
   let users: Awaited<ReturnType<typeof startUsersSubgraph>>;
-  let gateway: ApolloServer;
+  let gateway: RunningGateway;
   let gatewayUrl: string;
   let walletRequests: string[] = [];
 
@@ -32,25 +30,8 @@ describe("a gateway in front of both subgraphs", () => {
     // Before Express, which rewrites the URL of a mounted path.
     sandbox.server.httpServer.prependListener("request", (request) => walletRequests.push(`${request.method} ${request.url}`));
     const { supergraphSdl } = await composeApollo(sandbox.graphqlUrl, users.url);
-    // As a router is configured in front of this subgraph: the shared secret on every request, the caller's token forwarded.
-    gateway = new ApolloServer({
-      gateway: new ApolloGateway({
-        supergraphSdl: withoutRouterAuthorization(supergraphSdl),
-        buildService: ({ name, url }) =>
-          new RemoteGraphQLDataSource<{ authorization?: string }>({
-            url,
-            willSendRequest({ request, context }) {
-              if (name !== "wallet") return;
-              request.http?.headers.set("router-authorization", ROUTER_SECRET);
-              if (context.authorization) request.http?.headers.set("authorization", context.authorization);
-            },
-          }),
-      }),
-    });
-    ({ url: gatewayUrl } = await startStandaloneServer(gateway, {
-      listen: { port: 0, host: "127.0.0.1" },
-      context: async ({ req }) => ({ authorization: req.headers.authorization }),
-    }));
+    gateway = await startApolloGateway(supergraphSdl, ROUTER_SECRET);
+    gatewayUrl = gateway.url;
   });
 
   afterAll(async () => {
