@@ -2,6 +2,9 @@
 import { ApolloClient, HttpLink, InMemoryCache, gql, type TypedDocumentNode } from "@apollo/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJwtVerifier } from "../../src/auth/jwt-verifier.js";
+import { PRINTED_SETTINGS } from "../../src/graphql/print-sdl.js";
+import { PROVIDER_CALL_WEIGHT } from "../../src/graphql/supergraph/router-directives.js";
+import { DEFAULT_CACHE_MAX_AGE_SECONDS } from "../../src/http/cache-hints.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox.js";
 import { startApolloGateway, startHiveGateway, type RunningGateway } from "../support/gateways.js";
 import { composeApollo, composeContract, composeGuild } from "../support/supergraph.js";
@@ -219,6 +222,56 @@ describe("a contract without the internal tag, served by Hive Gateway", () => {
         const body = (await response.json()) as { errors?: { message: string }[] };
         expect(body.errors?.[0]?.message).toMatch(/Cannot query field "(accountLinks|unlinkAccount)"/);
       }
+      expect(walletRequests).toBe(0);
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
+
+describe("what the gateways do with the subgraph's hints", () => {
+  const post = async (url: string, query: string) => {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${sandbox.auth.tokens.operator}` },
+      body: JSON.stringify({ query }),
+    });
+    type Answer = { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[]; extensions?: { cost?: { estimated: number } } };
+    return { cacheControl: response.headers.get("cache-control"), body: (await response.json()) as Answer };
+  };
+
+  it("@apollo/gateway passes the Cache-Control on: a read's private max-age, no-store for a refund and for an error", async () => {
+    const gateway = await startApolloGateway((await composeApollo(sandbox.graphqlUrl, users.url)).supergraphSdl, ROUTER_SECRET);
+    try {
+      const read = await post(gateway.url, `{ wallet(id: "tester") { id balances { id amount } } }`);
+      expect(read.body.errors).toBeUndefined();
+      expect(read.cacheControl).toBe(`max-age=${DEFAULT_CACHE_MAX_AGE_SECONDS}, private`);
+      const refund = await post(
+        gateway.url,
+        `mutation { refund(input: { walletId: "tester", providerId: "lucky-monaco", currency: "USD", amount: "1.0", idempotencyKey: "${crypto.randomUUID()}" }) { refund { status } } }`,
+      );
+      expect(refund.body.data).toEqual({ refund: { refund: { status: "SUCCEEDED" } } });
+      expect(refund.cacheControl).toBe("no-store");
+      const error = await post(gateway.url, `{ wallet(id: "tester") { total(currency: "usd") } }`);
+      expect(error.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+      expect(error.cacheControl).toBe("no-store");
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it("Hive Gateway prices operations from @cost and @listSize, and refuses one over its budget before the subgraph sees it", async () => {
+    const { supergraphSdl } = await composeGuild(sandbox.graphqlUrl, users.url);
+    const gateway = await startHiveGateway(supergraphSdl, ROUTER_SECRET, await createJwtVerifier(sandbox.auth.jwt), { maxCost: 100 });
+    try {
+      const one = await post(gateway.url, `{ wallet(id: "tester") { id balances { id amount } } }`);
+      expect(one.body.errors).toBeUndefined();
+      // The wallet's seven provider calls (70), and its assumed 18 balances (1 each).
+      expect(one.body.extensions?.cost?.estimated).toBe(PRINTED_SETTINGS.walletReadCalls * PROVIDER_CALL_WEIGHT + PRINTED_SETTINGS.walletBalances);
+      walletRequests = 0;
+      const three = await post(gateway.url, `{ a: wallet(id: "tester") { balances { id } } b: wallet(id: "user-1") { balances { id } } c: wallet(id: "user-2") { balances { id } } }`);
+      expect(three.body.errors?.[0]?.extensions?.code).toBe("COST_ESTIMATED_TOO_EXPENSIVE");
+      expect(three.body.extensions?.cost?.estimated).toBe(3 * (PRINTED_SETTINGS.walletReadCalls * PROVIDER_CALL_WEIGHT + PRINTED_SETTINGS.walletBalances));
       expect(walletRequests).toBe(0);
     } finally {
       await gateway.stop();

@@ -41,10 +41,17 @@ export async function startApolloGateway(supergraphSdl: string, routerSecret: st
  * Hive Gateway enforces @authenticated and @requiresScopes itself, with the caller it verifies from the
  * token (as a router's JWT authentication does): a refused operation never reaches the subgraph.
  */
-export async function startHiveGateway(supergraphSdl: string, routerSecret: string, verifyCaller: VerifyCaller): Promise<RunningGateway> {
+export async function startHiveGateway(
+  supergraphSdl: string,
+  routerSecret: string,
+  verifyCaller: VerifyCaller,
+  options: { maxCost?: number } = {},
+): Promise<RunningGateway> {
   const runtime = createGatewayRuntime({
     supergraph: supergraphSdl,
     logging: false,
+    // Demand control prices an operation from the supergraph's @cost and @listSize before running it.
+    ...(options.maxCost === undefined ? {} : { demandControl: { maxCost: options.maxCost, includeExtensionMetadata: true } }),
     propagateHeaders: {
       fromClientToSubgraphs: ({ request, subgraphName }) =>
         subgraphName === "wallet" ? { "router-authorization": routerSecret, authorization: request.headers.get("authorization") } : {},

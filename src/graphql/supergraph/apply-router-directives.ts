@@ -1,6 +1,6 @@
-// Responsible for writing the router-facing directives into the subgraph SDL: each field's from the table, and every type's contract tag.
+// Responsible for writing the router-facing directives into the subgraph SDL: each type's and field's from the table, and every type's contract tag.
 import { Kind, parse, visit, type ConstDirectiveNode, type DocumentNode, type TypeDefinitionNode } from "graphql";
-import { INTERNAL_TAG, INTERNAL_TYPES, PUBLIC_TAG, ROOT_TYPES, routerFieldDirectives, tag } from "./router-directives.js";
+import { INTERNAL_TAG, INTERNAL_TYPES, PUBLIC_TAG, ROOT_TYPES, routerDirectives, tag } from "./router-directives.js";
 import type { SupergraphSettings } from "./supergraph-settings.js";
 
 const internalTypes = new Set<string>(INTERNAL_TYPES);
@@ -20,22 +20,25 @@ function typeTag(name: string): string[] {
   return [tag(internalTypes.has(name) ? INTERNAL_TAG : PUBLIC_TAG)];
 }
 
-/** Fails on a table entry that names no field, so the table cannot drift from the schema. */
+/** Fails on a table entry that names no type or field, so the table cannot drift from the schema. */
 export function applyRouterDirectives(document: DocumentNode, settings: SupergraphSettings): DocumentNode {
-  const byField = routerFieldDirectives(settings);
-  const unused = new Set(Object.keys(byField));
+  const byCoordinate = routerDirectives(settings);
+  const unused = new Set(Object.keys(byCoordinate));
+  const tableFor = (coordinate: string): string[] => {
+    const texts = byCoordinate[coordinate];
+    if (!texts) return [];
+    unused.delete(coordinate);
+    return texts;
+  };
   const withTypeTag = <T extends TypeDefinitionNode>(node: T): T => ({
     ...node,
-    directives: [...(node.directives ?? []), ...directivesOf(typeTag(node.name.value))],
+    directives: [...(node.directives ?? []), ...directivesOf([...tableFor(node.name.value), ...typeTag(node.name.value)])],
   });
   const result = visit(document, {
     ObjectTypeDefinition(node) {
       const fields = node.fields?.map((field) => {
-        const coordinate = `${node.name.value}.${field.name.value}`;
-        const texts = byField[coordinate];
-        if (!texts) return field;
-        unused.delete(coordinate);
-        return { ...field, directives: [...(field.directives ?? []), ...directivesOf(texts)] };
+        const texts = tableFor(`${node.name.value}.${field.name.value}`);
+        return texts.length === 0 ? field : { ...field, directives: [...(field.directives ?? []), ...directivesOf(texts)] };
       });
       return withTypeTag({ ...node, fields });
     },

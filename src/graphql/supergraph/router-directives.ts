@@ -27,26 +27,30 @@ export const INTERNAL_TYPES = [
 /** Root types are tagged field by field, so a contract can keep some of their fields and drop others. */
 export const ROOT_TYPES = ["Query", "Mutation"] as const;
 
-/** Directives to add, by schema coordinate ("Type.field"), as SDL text. */
-export type FieldDirectives = Record<string, string[]>;
+/** Directives to add, by schema coordinate ("Type" or "Type.field"), as SDL text. */
+export type CoordinateDirectives = Record<string, string[]>;
 
 const scopes = (...names: string[]) => `@requiresScopes(scopes: [${names.map((name) => `[${JSON.stringify(name)}]`).join(", ")}])`;
 
 /**
  * Every field that needs a caller is `@authenticated` (its resolver checks the caller too); refund
- * and the admin mutations need their scopes; provider-backed fields cost their calls; lists say
- * how long they get. The subgraph enforces all of it itself as well: the router's checks come first, not alone.
+ * and the admin mutations need their scopes; lists say how long they get. The subgraph enforces all
+ * of it itself as well: the router's checks come first, not alone.
+ *
+ * A wallet's balances, failures and total share one read of its providers, once per wallet: the
+ * calls are priced on the Wallet type, not on a list field (whose weight a router multiplies by the
+ * list's length). An operation that reaches a wallet without its money is priced a little high.
  */
-export function routerFieldDirectives(settings: SupergraphSettings): FieldDirectives {
-  const wallet = [`@authenticated`, `@cost(weight: ${settings.walletReadCalls * PROVIDER_CALL_WEIGHT})`];
+export function routerDirectives(settings: SupergraphSettings): CoordinateDirectives {
   return {
+    Wallet: [`@cost(weight: ${settings.walletReadCalls * PROVIDER_CALL_WEIGHT})`],
     "Query.providers": [`@listSize(assumedSize: ${settings.providerCount})`, tag(PUBLIC_TAG)],
     "Query.wallet": [`@authenticated`, tag(PUBLIC_TAG)],
     "Query.refund": [`@authenticated`, tag(PUBLIC_TAG)],
     "User.wallet": [`@authenticated`],
-    "Wallet.balances": [...wallet, `@listSize(assumedSize: ${settings.walletBalances})`],
-    "Wallet.failures": [...wallet, `@listSize(assumedSize: ${settings.providerCount})`],
-    "Wallet.total": wallet,
+    "Wallet.balances": [`@authenticated`, `@listSize(assumedSize: ${settings.walletBalances})`],
+    "Wallet.failures": [`@authenticated`, `@listSize(assumedSize: ${settings.providerCount})`],
+    "Wallet.total": [`@authenticated`],
     "Wallet.refunds": [`@authenticated`, `@listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)`],
     "Wallet.accountLinks": [`@authenticated`, `@listSize(assumedSize: ${settings.providerCount})`, tag(INTERNAL_TAG)],
     "Mutation.refund": [`@authenticated`, scopes(settings.scopes.refund), `@cost(weight: ${PROVIDER_CALL_WEIGHT})`, tag(PUBLIC_TAG)],

@@ -6,7 +6,7 @@ import { walletBalanceCount, walletReadCalls } from "./wallet-read-calls.js";
 export interface SupergraphSettings {
   /** Scope names, as the subgraph itself checks them. */
   scopes: ScopeNames;
-  /** Provider calls one wallet read makes (the @cost of balances, failures and total). */
+  /** Provider calls one wallet read makes (the @cost of a Wallet). */
   walletReadCalls: number;
   /** Balances one wallet can hold with one account per provider (the @listSize of balances). */
   walletBalances: number;

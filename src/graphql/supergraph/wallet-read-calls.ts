@@ -18,7 +18,7 @@ export function callsPerWalletRead(provider: ProviderConfig): number {
   }
 }
 
-/** Every configured provider's calls for one wallet: the price of a wallet's balances, failures or total. */
+/** Every configured provider's calls for one wallet: the price of reading a wallet's money. */
 export function walletReadCalls(providers: readonly ProviderConfig[]): number {
   return providers.reduce((sum, provider) => sum + callsPerWalletRead(provider), 0);
 }
