@@ -65,6 +65,35 @@ describe("Cache-Control on /graphql answers", () => {
   });
 });
 
+describe("a read sent with GET", () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, storeUrl: "sqlite::memory:", routerSecret: ROUTER_SECRET });
+  });
+  afterAll(async () => {
+    await sandbox?.stop();
+  });
+
+  const get = (headers: Record<string, string>) =>
+    fetch(`${sandbox.graphqlUrl}?query=${encodeURIComponent(READ)}`, { headers: { "router-authorization": ROUTER_SECRET, ...asOperator(sandbox), ...headers } });
+
+  it("is refused without a header a browser cannot send cross-site unasked (CSRF prevention), as urql's default GET is", async () => {
+    const refused = await get({});
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toMatch(/apollo-require-preflight/);
+    expect(refused.headers.get("cache-control")).toBe("no-store");
+  });
+
+  it("is answered, private to its caller, with apollo-require-preflight or x-apollo-operation-name", async () => {
+    for (const header of [{ "apollo-require-preflight": "true" }, { "x-apollo-operation-name": "Wallet" }] as Record<string, string>[]) {
+      const answer = await get(header);
+      expect(answer.status).toBe(200);
+      expect(((await answer.json()) as { errors?: unknown }).errors).toBeUndefined();
+      expect(answer.headers.get("cache-control")).toBe(`private, max-age=${DEFAULT_CACHE_MAX_AGE_SECONDS}`);
+    }
+  });
+});
+
 describe("Cache-Control with a max-age of 0", () => {
   it("stores no read either", async () => {
     const sandbox = await startSandbox({ port: 0, storeUrl: "sqlite::memory:", routerSecret: ROUTER_SECRET, cacheMaxAgeSeconds: 0 });
