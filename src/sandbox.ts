@@ -14,9 +14,11 @@ import { createServices, DEFAULT_LEDGER_SETTINGS, type LedgerSettings, type Proc
 export const EXAMPLE_QUERY = /* GraphQL */ `
 query ExampleWallet {
   wallet(id: "tester") {
+    id
     total(currency: "USD")
     totalUAH: total(currency: "UAH")
     balances {
+      id
       provider { name }
       account
       currency
