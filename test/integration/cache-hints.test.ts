@@ -36,6 +36,21 @@ describe("Cache-Control on /graphql answers", () => {
     expect(answer.vary).toMatch(/authorization/i);
   });
 
+  it("a read missing a provider's balances is never stored: asking again may fill them", async () => {
+    sandbox.simulators.alphaSms.setFault("http500");
+    try {
+      const answer = await post(sandbox, `{ wallet(id: "tester") { balances { id } failures { code } } }`);
+      expect(answer.body.errors).toBeUndefined();
+      expect(answer.body.data).toMatchObject({ wallet: { failures: [{ code: "UPSTREAM_ERROR" }] } });
+      expect(answer.cacheControl).toBe("no-store");
+      // Even when the query does not ask which provider failed.
+      expect((await post(sandbox, READ)).cacheControl).toBe("no-store");
+    } finally {
+      sandbox.simulators.alphaSms.setFault(null);
+    }
+    expect((await post(sandbox, READ)).cacheControl).toBe("private, max-age=7");
+  });
+
   it("a refund, successful or refused, is never stored", async () => {
     const refund = (amount: string) => `mutation { refund(input: { walletId: "tester", providerId: "lucky-monaco", currency: "USD", amount: "${amount}", idempotencyKey: "${randomUUID()}" }) { refund { status } userErrors { code } } }`;
     const done = await post(sandbox, refund("1.0"));
