@@ -38,7 +38,9 @@ export function cacheHintsPlugin(maxAgeSeconds: number): ApolloServerPlugin<Requ
           const store =
             !failed && operation?.operation === "query" && (response.http.status ?? 200) === 200 && !contextValue.wallets.incomplete;
           response.http.headers.set("cache-control", store ? cacheable : NO_STORE);
-          if (store) response.http.headers.set("vary", "authorization");
+          if (!store) return;
+          const vary = response.http.headers.get("vary");
+          response.http.headers.set("vary", vary ? `${vary}, authorization` : "authorization");
         },
       };
     },

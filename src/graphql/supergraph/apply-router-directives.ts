@@ -46,6 +46,6 @@ export function applyRouterDirectives(document: DocumentNode, settings: Supergra
     InputObjectTypeDefinition: withTypeTag,
     ScalarTypeDefinition: withTypeTag,
   });
-  if (unused.size > 0) throw new Error(`router directives name fields the schema does not have: ${[...unused].join(", ")}`);
+  if (unused.size > 0) throw new Error(`router directives name types or fields the schema does not have: ${[...unused].join(", ")}`);
   return result;
 }
