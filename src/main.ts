@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     host: config.host,
     playground: config.playground,
     introspection: config.introspection,
+    cacheMaxAgeSeconds: config.cacheMaxAgeSeconds,
   };
 
   let stop: () => Promise<void>;

@@ -14,9 +14,11 @@ import { createServices, DEFAULT_LEDGER_SETTINGS, type LedgerSettings, type Proc
 export const EXAMPLE_QUERY = /* GraphQL */ `
 query ExampleWallet {
   wallet(id: "tester") {
+    id
     total(currency: "USD")
     totalUAH: total(currency: "UAH")
     balances {
+      id
       provider { name }
       account
       currency
@@ -41,6 +43,8 @@ export interface SandboxOptions {
   ledger?: LedgerSettings;
   routerSecret?: string;
   limits?: RequestLimits;
+  /** Cache-Control max-age of a successful read; default DEFAULT_CACHE_MAX_AGE_SECONDS. */
+  cacheMaxAgeSeconds?: number;
   /** Default: the sandbox's own token issuer ("issuer"); "off" lets every caller do everything. */
   auth?: "issuer" | "off";
   /** Where logs go; by default JSON lines on stdout at WALLET_LOG_LEVEL (info). */
@@ -86,6 +90,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // The Playground opens as the demo user, reading its own wallet.
     playgroundHeaders: { Authorization: `Bearer ${auth.tokens.tester}` },
     security: { routerSecret: options.routerSecret, verifyCaller, limits: options.limits },
+    cacheMaxAgeSeconds: options.cacheMaxAgeSeconds,
   });
 
   return {

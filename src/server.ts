@@ -11,6 +11,7 @@ import { requireRouterSecret } from "./auth/router-secret.js";
 import type { VerifyCaller } from "./auth/jwt-verifier.js";
 import { createRequestContext, type RequestContext } from "./context.js";
 import { bodyErrors } from "./http/body-errors.js";
+import { cacheHintsPlugin, DEFAULT_CACHE_MAX_AGE_SECONDS, noStoreByDefault } from "./http/cache-hints.js";
 import { DEFAULT_LIMITS, protect, tokenLimit, type RequestLimits } from "./http/request-limits.js";
 import { buildWalletSchema } from "./graphql/schema.js";
 import { playgroundAssetsRouter, playgroundLandingPage } from "./http/playground.js";
@@ -30,6 +31,8 @@ export interface ServerOptions {
   /** HTTP headers the Playground's first tab sends (the sandbox's demo token). */
   playgroundHeaders?: Record<string, string>;
   security: SecurityOptions;
+  /** Cache-Control max-age of a successful read, in seconds (0: no-store); default DEFAULT_CACHE_MAX_AGE_SECONDS. */
+  cacheMaxAgeSeconds?: number;
   /** How long stop() lets in-flight requests (and the refunds they carry) finish before closing their connections; default 10 s. */
   shutdownGraceMs?: number;
 }
@@ -72,16 +75,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Field suggestions map the schema for whoever cannot introspect it: off with introspection.
   const protection = protect({ ...limits, fieldSuggestions: limits.fieldSuggestions && options.introspection });
   const apollo = new ApolloServer<RequestContext>({
-    schema: await buildWalletSchema(),
+    schema: await buildWalletSchema(services.supergraph),
     introspection: options.introspection,
     validationRules: protection.validationRules,
     // The process entry owns signals and stops the server, then the services, in order.
     stopOnTerminationSignals: false,
     plugins: [
       ...protection.plugins,
-      // Balances are per user and change at the providers at any time: nothing here may be cached, and the
-      // default cache-control plugin would wrap every field resolver of every request to compute a hint of 0.
+      // Balances are per user and change at the providers at any time: one private hint per answer (cache-hints.ts).
+      // Apollo's own cache-control plugin would wrap every field resolver of every request to compute it.
       ApolloServerPluginCacheControlDisabled(),
+      cacheHintsPlugin(options.cacheMaxAgeSeconds ?? DEFAULT_CACHE_MAX_AGE_SECONDS),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS }),
       requestLogPlugin(services.logger),
       services.metrics.plugin(),
@@ -110,6 +114,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Probes and metrics are for the orchestrator and Prometheus: outside the router secret.
   app.use(probesRouter({ state: () => state, db: services.store.db, metrics: services.metrics }));
   if (options.playground) app.use(PLAYGROUND_ASSETS_PATH, playgroundAssetsRouter());
+  app.use("/graphql", noStoreByDefault());
   // Only the router gets in, checked before the body is read.
   if (options.security.routerSecret) app.use("/graphql", requireRouterSecret(options.security.routerSecret));
   app.use(

@@ -4,6 +4,7 @@ import { AccountLinkStore } from "./accounts/account-links.js";
 import { AccessPolicy, DEFAULT_SCOPES, type ScopeNames } from "./auth/caller.js";
 import { ConfigError } from "./config/config-error.js";
 import type { ProviderConfig } from "./config/providers-file.js";
+import { supergraphSettings, type SupergraphSettings } from "./graphql/supergraph/supergraph-settings.js";
 import type { Services } from "./context.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { WalletMetrics } from "./observability/metrics.js";
@@ -32,6 +33,8 @@ export interface ProcessServices extends Services {
   reconciler: RefundReconciler;
   /** This process's Prometheus registry and the hooks that feed it. */
   metrics: WalletMetrics;
+  /** What the schema tells the router: scope names, provider calls per wallet, list lengths. */
+  supergraph: SupergraphSettings;
   close(): Promise<void>;
 }
 
@@ -75,6 +78,7 @@ export async function createServices(
     store,
     reconciler,
     metrics,
+    supergraph: supergraphSettings(providers, scopes),
     async close() {
       await reconciler.stop();
       await registry.close();

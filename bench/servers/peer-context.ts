@@ -40,7 +40,7 @@ export interface Peer {
 
 export async function createPeer({ services, verifyCaller, routerSecret }: ServeOptions): Promise<Peer> {
   const matches = routerSecretMatcher(routerSecret);
-  const schema = await buildWalletSchema();
+  const schema = await buildWalletSchema(services.supergraph);
   const jitVerdicts = new WeakMap<DocumentNode, boolean>();
   return {
     schema,

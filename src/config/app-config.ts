@@ -4,6 +4,7 @@ import { z } from "zod";
 import { DEFAULT_SCOPES, type ScopeNames } from "../auth/caller.js";
 import type { JwtSettings } from "../auth/jwt-verifier.js";
 import { DEFAULT_VERIFIED_TOKENS } from "../auth/verified-tokens.js";
+import { DEFAULT_CACHE_MAX_AGE_SECONDS, MAX_CACHE_MAX_AGE_SECONDS } from "../http/cache-hints.js";
 import { DEFAULT_LIMITS, type RequestLimits } from "../http/request-limits.js";
 import type { LedgerSettings } from "../services.js";
 import { ConfigError, describeIssues } from "./config-error.js";
@@ -63,6 +64,8 @@ const environment = z.object({
   WALLET_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.maxDirectives),
   WALLET_MAX_REPRESENTATIONS: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.maxRepresentations),
   WALLET_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_LIMITS.maxBodyBytes),
+  /** How long a caller's own cache may keep a successful read (Cache-Control: private); 0: never stored. */
+  WALLET_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(MAX_CACHE_MAX_AGE_SECONDS).default(DEFAULT_CACHE_MAX_AGE_SECONDS),
   WALLET_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -83,6 +86,8 @@ export interface AppConfig {
   auth: { mode: "jwt"; jwt: JwtSettings } | { mode: "off" } | { mode: "sandbox" };
   scopes: ScopeNames;
   limits: RequestLimits;
+  /** Cache-Control max-age of a successful read, in seconds (0: no-store). */
+  cacheMaxAgeSeconds: number;
   logLevel: string;
 }
 
@@ -118,6 +123,7 @@ export function readAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     routerSecret: readRouterSecret(values.WALLET_ROUTER_SECRET, values.WALLET_ROUTER_SECRET_FILE),
     auth: authMode(values, production),
     logLevel: values.WALLET_LOG_LEVEL,
+    cacheMaxAgeSeconds: values.WALLET_CACHE_MAX_AGE_SECONDS,
     scopes: { readAll: values.WALLET_SCOPE_READ_ALL, refund: values.WALLET_SCOPE_REFUND, admin: values.WALLET_SCOPE_ADMIN },
     limits: {
       maxDepth: values.WALLET_MAX_DEPTH,

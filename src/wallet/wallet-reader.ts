@@ -17,6 +17,7 @@ export interface WalletView {
  */
 export class WalletReader {
   private readonly views = new Map<string, Promise<WalletView>>();
+  private missing = false;
 
   constructor(
     private readonly registry: ProviderRegistry,
@@ -27,10 +28,18 @@ export class WalletReader {
     const key = currency === null ? walletId : `${walletId}\u0000${currency}`;
     let view = this.views.get(key);
     if (!view) {
-      view = readWallet(this.registry, this.loader, walletId, currency);
+      view = readWallet(this.registry, this.loader, walletId, currency).then((read) => {
+        if (read.failures.length > 0) this.missing = true;
+        return read;
+      });
       this.views.set(key, view);
     }
     return view;
+  }
+
+  /** Whether a wallet read in this request lacks a provider's balances (a partial answer). */
+  get incomplete(): boolean {
+    return this.missing;
   }
 }
 

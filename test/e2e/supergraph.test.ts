@@ -1,30 +1,16 @@
 // The platform team composes the wallet subgraph with a users subgraph and serves both through a real gateway.
-import { readFile } from "node:fs/promises";
-import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
-import { composeServices } from "@apollo/composition";
-import { ApolloServer } from "@apollo/server";
-import { startStandaloneServer } from "@apollo/server/standalone";
-import { parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox.js";
 import { asOperator, dataOf, postGraphQL } from "../support/graphql-http.js";
-import { startUsersSubgraph, USERS_SDL, userIds } from "../support/users-subgraph.js";
+import { startApolloGateway, type RunningGateway } from "../support/gateways.js";
+import { composeApollo } from "../support/supergraph.js";
+import { startUsersSubgraph, userIds } from "../support/users-subgraph.js";
 
-const schemaFile = new URL("../../schema.graphql", import.meta.url);
 const ROUTER_SECRET = "router-shared-secret-for-tests";
-
-async function compose(walletUrl = "http://wallet.invalid/graphql", usersUrl = "http://users.invalid/graphql") {
-  return composeServices([
-    { name: "users", typeDefs: parse(USERS_SDL), url: usersUrl },
-    { name: "wallet", typeDefs: parse(await readFile(schemaFile, "utf8")), url: walletUrl },
-  ]);
-}
 
 describe("composition", () => {
   it("composes schema.graphql with a users subgraph, User gaining its wallet", async () => {
-    const result = await compose();
-    expect(result.errors ?? []).toEqual([]);
-    const supergraph = result.supergraphSdl ?? "";
+    const { supergraphSdl: supergraph } = await composeApollo();
     expect(supergraph).toMatch(/type User\s+@join__type\(graph: USERS, key: "id"\)\s+@join__type\(graph: WALLET, key: "id"\)/);
     expect(supergraph).toMatch(/wallet: Wallet @join__field\(graph: WALLET\)/);
     expect(supergraph).toMatch(/type Wallet\s+@join__type\(graph: WALLET, key: "id"\)/);
@@ -34,7 +20,7 @@ describe("composition", () => {
 describe("a gateway in front of both subgraphs", () => {
   let sandbox: Sandbox;
   let users: Awaited<ReturnType<typeof startUsersSubgraph>>;
-  let gateway: ApolloServer;
+  let gateway: RunningGateway;
   let gatewayUrl: string;
   let walletRequests: string[] = [];
 
@@ -43,27 +29,9 @@ describe("a gateway in front of both subgraphs", () => {
     users = await startUsersSubgraph();
     // Before Express, which rewrites the URL of a mounted path.
     sandbox.server.httpServer.prependListener("request", (request) => walletRequests.push(`${request.method} ${request.url}`));
-    const { supergraphSdl, errors } = await compose(sandbox.graphqlUrl, users.url);
-    if (!supergraphSdl) throw new Error(`composition failed: ${JSON.stringify(errors)}`);
-    // As a router is configured in front of this subgraph: the shared secret on every request, the caller's token forwarded.
-    gateway = new ApolloServer({
-      gateway: new ApolloGateway({
-        supergraphSdl,
-        buildService: ({ name, url }) =>
-          new RemoteGraphQLDataSource<{ authorization?: string }>({
-            url,
-            willSendRequest({ request, context }) {
-              if (name !== "wallet") return;
-              request.http?.headers.set("router-authorization", ROUTER_SECRET);
-              if (context.authorization) request.http?.headers.set("authorization", context.authorization);
-            },
-          }),
-      }),
-    });
-    ({ url: gatewayUrl } = await startStandaloneServer(gateway, {
-      listen: { port: 0, host: "127.0.0.1" },
-      context: async ({ req }) => ({ authorization: req.headers.authorization }),
-    }));
+    const { supergraphSdl } = await composeApollo(sandbox.graphqlUrl, users.url);
+    gateway = await startApolloGateway(supergraphSdl, ROUTER_SECRET);
+    gatewayUrl = gateway.url;
   });
 
   afterAll(async () => {

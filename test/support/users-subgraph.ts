@@ -5,7 +5,7 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import { parse } from "graphql";
 
 export const USERS_SDL = /* GraphQL */ `
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key"])
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@listSize"])
 
   type User @key(fields: "id") {
     id: ID!
@@ -13,7 +13,7 @@ export const USERS_SDL = /* GraphQL */ `
   }
 
   type Query {
-    users(first: Int!): [User!]!
+    users(first: Int!): [User!]! @listSize(slicingArguments: ["first"])
   }
 `;
 

@@ -1,11 +1,16 @@
 // Responsible for the Balance type: one account's money in one currency at one provider.
-import { Field, ObjectType } from "type-graphql";
+import { Field, ID, ObjectType } from "type-graphql";
 import type { ScaledDecimal } from "../../money/decimal.js";
 import { DecimalScalar } from "../scalars/decimal.js";
 import { Provider } from "../provider/provider.type.js";
 
 @ObjectType({ simpleResolvers: true, description: "Money one account holds in one currency at one provider. amount = available + locked." })
 export class Balance {
+  @Field(() => ID, {
+    description: "The same in every answer for this provider, account and currency: a client cache's key (`Balance:<id>`).",
+  })
+  id!: string;
+
   @Field(() => Provider)
   provider!: Provider;
 

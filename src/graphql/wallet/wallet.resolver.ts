@@ -3,6 +3,7 @@ import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql
 import type { RequestContext } from "../../context.js";
 import type { ScaledDecimal } from "../../money/decimal.js";
 import { totalOf } from "../../wallet/wallet-reader.js";
+import { balanceId } from "../balance/balance-id.js";
 import { Balance } from "../balance/balance.type.js";
 import { ProviderFailure } from "../balance/provider-failure.type.js";
 import { optionalCurrency, requireCurrency, requireWalletId } from "../input-errors.js";
@@ -39,6 +40,7 @@ export class WalletResolver {
     return context.wallets.read(wallet.id, optionalCurrency(currency)).then((view) =>
       // Written out, not spread: one object of one shape per balance, hundreds per operation.
       view.balances.map((balance) => ({
+        id: balanceId(balance.providerId, balance.account, balance.currency),
         provider: providers.info(balance.providerId),
         account: balance.account,
         currency: balance.currency,
