@@ -1,7 +1,6 @@
 // Responsible for reading provider bodies as JSON without passing any number through a binary float.
 import { isLosslessNumber, parse, type LosslessNumber } from "lossless-json";
 import { z } from "zod";
-import { ScaledDecimal } from "../money/decimal.js";
 import { FailureCode, ProviderError } from "./failure.js";
 
 /**
@@ -15,11 +14,6 @@ export function parseLosslessJson(text: string): unknown {
     throw new ProviderError(FailureCode.BAD_RESPONSE, "the answer is not valid JSON", undefined, { cause: error });
   }
 }
-
-/** In a zod schema over a losslessly parsed body: a JSON number, as an exact decimal. */
-export const jsonNumberAmount = z
-  .custom<LosslessNumber>((value) => isLosslessNumber(value), "expected a JSON number")
-  .transform((value) => ScaledDecimal.fromJsonNumberText(value.value));
 
 /** In a zod schema over a losslessly parsed body: a JSON number that must be a safe integer (an id, a code). */
 export const jsonInteger = z

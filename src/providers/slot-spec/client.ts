@@ -2,6 +2,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { ScaledDecimal } from "../../money/decimal.js";
+import { amountProblem } from "../answer-checks.js";
 import { FailureCode, ProviderError, toProviderFailure, type ProviderFailure } from "../failure.js";
 import { ProviderHttp, providerHttpOptions, type HttpAnswer } from "../http.js";
 import type { CallKind, ProviderStatus } from "../resilience.js";
@@ -51,6 +52,7 @@ export class SlotSpecClient implements WalletProvider {
   /** Present only where the configuration allows refunds, as `WalletProvider` asks. */
   readonly refund?: (request: RefundRequest) => Promise<RefundOutcome>;
   private readonly http: ProviderHttp;
+  private readonly currencies: ReadonlySet<string>;
 
   constructor(
     private readonly config: SlotSpecProviderConfig,
@@ -58,6 +60,7 @@ export class SlotSpecClient implements WalletProvider {
   ) {
     this.info = { id: config.id, name: config.name, protocol: "slot-spec", canRefund: config.canRefund };
     this.http = new ProviderHttp(providerHttpOptions(config, observer));
+    this.currencies = new Set(config.currencies);
     if (config.canRefund) this.refund = (request) => this.refundOnce(request);
   }
 
@@ -137,7 +140,9 @@ export class SlotSpecClient implements WalletProvider {
           return { balances: [], failures: [toProviderFailure(this.info.id, query.currency, settled.error)] };
         }
         const wallet = settled.value ?? {};
-        const entries = Object.entries(wallet).filter(([currency]) => query.currency === null || currency === query.currency);
+        // Only the currencies the partner is configured for (or the one asked) are its balances; the rest is not read as money.
+        const wanted = (currency: string) => (query.currency === null ? this.currencies.has(currency) : currency === query.currency);
+        const entries = Object.entries(wallet).filter(([currency]) => wanted(currency));
         return { balances: entries.map(([currency, amount]) => this.balance(query.walletId, currency, amount)), failures: [] };
       }),
     );
@@ -200,6 +205,11 @@ export class SlotSpecClient implements WalletProvider {
         request,
         new ProviderError(FailureCode.BAD_RESPONSE, "the refund answer names another currency or amount than was sent"),
       );
+    }
+    // The balance after is stored and shown: it passes the same checks as a balance read.
+    const problem = amountProblem(answer.balance);
+    if (problem !== null) {
+      return this.unsettled(request, new ProviderError(FailureCode.BAD_RESPONSE, `the refund answer's balance is ${problem}`));
     }
     return { status: "SUCCEEDED", account: request.walletId, balanceAfter: answer.balance };
   }
