@@ -11,6 +11,8 @@ import { requireRouterSecret } from "./auth/router-secret.js";
 import type { VerifyCaller } from "./auth/jwt-verifier.js";
 import { createRequestContext, type RequestContext } from "./context.js";
 import { bodyErrors } from "./http/body-errors.js";
+import { losslessJsonBody } from "./http/lossless-body.js";
+import { losslessVariablesPlugin } from "./graphql/lossless-variables.js";
 import { DEFAULT_LIMITS, protect, tokenLimit, type RequestLimits } from "./http/request-limits.js";
 import { buildWalletSchema } from "./graphql/schema.js";
 import { playgroundAssetsRouter, playgroundLandingPage } from "./http/playground.js";
@@ -76,6 +78,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // The process entry owns signals and stops the server, then the services, in order.
     stopOnTerminationSignals: false,
     plugins: [
+      losslessVariablesPlugin(),
       ...protection.plugins,
       // Balances are per user and change at the providers at any time: nothing here may be cached, and the
       // default cache-control plugin would wrap every field resolver of every request to compute a hint of 0.
@@ -113,7 +116,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use(
     "/graphql",
     operationSpans(),
-    express.json({ limit: limits.maxBodyBytes }),
+    // Never JSON.parse: a number in variables reaches the Decimal scalar as the text that was sent.
+    ...losslessJsonBody(limits.maxBodyBytes),
     tokenLimit(limits.maxTokens),
     expressMiddleware(apollo, {
       // The loader reports its batch sizes to the metrics.

@@ -1,7 +1,7 @@
 // Responsible for the Decimal scalar: exact decimals that travel as strings in plain notation.
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from "graphql";
-import { isLosslessNumber } from "lossless-json";
 import { Decimal, ScaledDecimal, isPlainDecimal } from "../../money/decimal.js";
+import { JsonNumberText } from "./json-number-text.js";
 
 const SEND_A_STRING =
   'Decimal must be sent as a string (for example "0.1") or an integer: a JSON number with a fraction has already lost precision';
@@ -21,9 +21,9 @@ const MAX_PRINTED_DIGITS = Decimal.precision;
 
 function fromInput(input: unknown): ScaledDecimal {
   if (typeof input === "string") return fromText(input);
-  // A JSON number of a losslessly read body, as its text: the same rule as a literal, an integer or nothing.
-  if (isLosslessNumber(input)) {
-    if (/^-?\d+$/.test(input.value)) return ScaledDecimal.parse(input.value);
+  // A JSON number of the request body, as its text: the rule of a literal, an integer and never a fraction or exponent.
+  if (input instanceof JsonNumberText) {
+    if (/^-?\d+$/.test(input.text)) return ScaledDecimal.parse(input.text);
     throw new GraphQLError(SEND_A_STRING);
   }
   if (typeof input === "number") {
