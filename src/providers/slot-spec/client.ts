@@ -3,6 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { ScaledDecimal } from "../../money/decimal.js";
 import { amountProblem } from "../answer-checks.js";
+import { parseLosslessJson } from "../json-body.js";
 import { FailureCode, ProviderError, toProviderFailure, type ProviderFailure } from "../failure.js";
 import { ProviderHttp, providerHttpOptions, type HttpAnswer } from "../http.js";
 import type { CallKind, ProviderStatus } from "../resilience.js";
@@ -257,15 +258,10 @@ export class SlotSpecClient implements WalletProvider {
       throw new ProviderError(FailureCode.BAD_RESPONSE, `the provider answered HTTP ${answer.status}`);
     }
 
-    let json: unknown;
-    try {
-      // Amounts are JSON strings in this protocol; a JSON number where an amount belongs fails the schema below
-      // and is never used as money.
-      json = JSON.parse(answer.body);
-    } catch (error) {
-      throw new ProviderError(FailureCode.BAD_RESPONSE, "the answer is not JSON", undefined, { cause: error });
-    }
-    const parsed = schema.safeParse(json);
+    // Amounts are JSON strings in this protocol; a JSON number where an amount belongs fails the schema below and
+    // is never used as money. Read losslessly all the same: a key written twice (two balances for one currency) is
+    // refused rather than decided by whichever came last.
+    const parsed = schema.safeParse(parseLosslessJson(answer.body));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
