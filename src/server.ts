@@ -12,6 +12,8 @@ import type { VerifyCaller } from "./auth/jwt-verifier.js";
 import { createRequestContext, type RequestContext } from "./context.js";
 import { bodyErrors } from "./http/body-errors.js";
 import { cacheHintsPlugin, DEFAULT_CACHE_MAX_AGE_SECONDS, noStoreByDefault } from "./http/cache-hints.js";
+import { losslessJsonBody } from "./http/lossless-body.js";
+import { losslessVariablesPlugin } from "./graphql/lossless-variables.js";
 import { DEFAULT_LIMITS, protect, tokenLimit, type RequestLimits } from "./http/request-limits.js";
 import { buildWalletSchema } from "./graphql/schema.js";
 import { playgroundAssetsRouter, playgroundLandingPage } from "./http/playground.js";
@@ -81,6 +83,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // The process entry owns signals and stops the server, then the services, in order.
     stopOnTerminationSignals: false,
     plugins: [
+      losslessVariablesPlugin(),
       ...protection.plugins,
       // Balances are per user and change at the providers at any time: one private hint per answer (cache-hints.ts).
       // Apollo's own cache-control plugin would wrap every field resolver of every request to compute it.
@@ -120,7 +123,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use(
     "/graphql",
     operationSpans(),
-    express.json({ limit: limits.maxBodyBytes }),
+    // Never JSON.parse: a number in variables reaches the Decimal scalar as the text that was sent.
+    ...losslessJsonBody(limits.maxBodyBytes),
     tokenLimit(limits.maxTokens),
     expressMiddleware(apollo, {
       // The loader reports its batch sizes to the metrics.

@@ -4,6 +4,8 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import type { Logger } from "./logger.js";
 
 export const REQUEST_ID_HEADER = "x-request-id";
+/** How many different messages the one unexpected-error line of a request quotes. */
+const DISTINCT_MESSAGES_LOGGED = 5;
 
 export function requestLogPlugin(logger: Logger): ApolloServerPlugin {
   return {
@@ -30,11 +32,21 @@ export function requestLogPlugin(logger: Logger): ApolloServerPlugin {
           setImmediate(() => logger[status >= 500 ? "error" : "info"](line, "graphql request"));
         },
         async didEncounterErrors({ errors }) {
-          for (const error of errors) {
-            if (error.extensions?.code === "INTERNAL_SERVER_ERROR" || !error.extensions?.code) {
-              logger.error({ requestId, err: error.originalError ?? error, path: error.path }, "unexpected error");
-            }
-          }
+          const unexpected = errors.filter((error) => error.extensions?.code === "INTERNAL_SERVER_ERROR" || !error.extensions?.code);
+          if (unexpected.length === 0) return;
+          // One line per request, however many entities or fields failed: a thousand representations must not write a thousand lines.
+          const first = unexpected[0]!;
+          const messages = [...new Set(unexpected.map((error) => error.message))];
+          logger.error(
+            {
+              requestId,
+              err: first.originalError ?? first,
+              path: first.path,
+              count: unexpected.length,
+              messages: messages.slice(0, DISTINCT_MESSAGES_LOGGED),
+            },
+            "unexpected error",
+          );
         },
       };
     },

@@ -77,6 +77,13 @@ export function toProviderFailure(providerId: string, currency: string | null, e
     currency,
     code: providerError.code,
     retryable: providerError.retryable,
-    message: providerError.message,
+    message: bounded(providerError.message),
   };
+}
+
+/** Characters of a failure's message: it may quote a provider's own words, which are not ours to pass on in bulk. */
+export const MAX_FAILURE_MESSAGE_LENGTH = 300;
+
+function bounded(message: string): string {
+  return message.length > MAX_FAILURE_MESSAGE_LENGTH ? `${message.slice(0, MAX_FAILURE_MESSAGE_LENGTH)}…` : message;
 }

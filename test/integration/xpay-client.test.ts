@@ -137,7 +137,7 @@ beforeEach(async () => {
     ],
     instruments: {
       [TESTER_WALLET]: { sum: "50000", phone: PHONE, deviceId: DEVICE },
-      [TESTER_CARD]: { sum: "123456789012345678901" },
+      [TESTER_CARD]: { sum: "12345678901234567801" },
       [BOB_WALLET]: { sum: "7" },
       [VICTIM_WALLET]: { sum: "100" },
     },
@@ -245,7 +245,7 @@ describe("XpayClient: balances", () => {
       available: wallet.available.toString(),
       locked: wallet.locked.toString(),
     }).toEqual({ providerId: "xpay", account: "xpay-wallet", currency: "UAH", amount: "500.00", available: "500.00", locked: "0.00" });
-    expect(amounts(result!)).toEqual({ "xpay-wallet/UAH": "500.00", "xpay-card/UAH": "1234567890123456789.01" });
+    expect(amounts(result!)).toEqual({ "xpay-wallet/UAH": "500.00", "xpay-card/UAH": "123456789012345678.01" });
   });
 
   it("makes one directory lookup and one call per linked instrument for a batch of several wallets and currencies", async () => {
@@ -266,8 +266,8 @@ describe("XpayClient: balances", () => {
     expect(simulator.calls("/xpay")).toBe(3);
     expect(simulator.calls()).toBe(3);
     expect(results.map(amounts)).toEqual([
-      { "xpay-wallet/UAH": "500.00", "xpay-card/UAH": "1234567890123456789.01" },
-      { "xpay-wallet/UAH": "500.00", "xpay-card/UAH": "1234567890123456789.01" },
+      { "xpay-wallet/UAH": "500.00", "xpay-card/UAH": "123456789012345678.01" },
+      { "xpay-wallet/UAH": "500.00", "xpay-card/UAH": "123456789012345678.01" },
       {},
       { "bob-wallet/UAH": "0.07" },
       { "bob-wallet/UAH": "0.07" },
@@ -347,7 +347,7 @@ describe("XpayClient: balances", () => {
     const results = await client({ answers: "decoded", partnerToken: CLEAR_TOKEN, partnerPrivateKey: clearPartnerKeys.privateKeyPem }).loadBalances([
       { walletId: "tester", currency: "UAH" },
     ]);
-    expect(amounts(results[0]!)).toEqual({ "xpay-wallet/UAH": "500.00", "xpay-card/UAH": "1234567890123456789.01" });
+    expect(amounts(results[0]!)).toEqual({ "xpay-wallet/UAH": "500.00", "xpay-card/UAH": "123456789012345678.01" });
     // Configured for clear answers, it still takes signed ones.
     const [signed] = await client({ answers: "decoded" }).loadBalances([{ walletId: "bob", currency: "UAH" }]);
     expect(amounts(signed!)).toEqual({ "bob-wallet/UAH": "0.07" });
@@ -382,7 +382,7 @@ describe("XpayClient: balances", () => {
       { walletId: "tester", currency: "UAH" },
       { walletId: "bob", currency: "UAH" },
     ]);
-    expect(amounts(tester!)).toEqual({ "xpay-card/UAH": "1234567890123456789.01" });
+    expect(amounts(tester!)).toEqual({ "xpay-card/UAH": "123456789012345678.01" });
     expect(tester!.failures).toMatchObject([
       { currency: "UAH", code: FailureCode.NEEDS_CONFIRMATION, retryable: false, message: expect.stringMatching(/^xpay-wallet: .*OTP/) },
     ]);
@@ -448,7 +448,7 @@ describe("XpayClient: balances", () => {
       expect(results[index]!.failures[0]).toMatchObject({ providerId: "xpay", currency, code, retryable });
       expect(results[index]!.failures[0]!.message).toMatch(/^victim-wallet: /);
     }
-    expect(amounts(results[1]!)).toEqual({ "xpay-wallet/UAH": "500.00", "xpay-card/UAH": "1234567890123456789.01" });
+    expect(amounts(results[1]!)).toEqual({ "xpay-wallet/UAH": "500.00", "xpay-card/UAH": "123456789012345678.01" });
     expect(amounts(results[3]!)).toEqual({ "bob-wallet/UAH": "0.07" });
     expect(results[1]!.failures).toEqual([]);
     expect(results[3]!.failures).toEqual([]);

@@ -89,4 +89,19 @@ describe("request log", () => {
     await response.text();
     expect(await lineFor("bad-query-1")).toMatchObject({ status: 400, outcome: "errors", errorCodes: ["GRAPHQL_VALIDATION_FAILED"] });
   });
+
+  it("logs the unexpected errors of one request once, with their count", async () => {
+    const representations = Array.from({ length: 1_000 }, (_, index) => ({ __typename: "Provider", id: `p${index}` }));
+    const response = await post(
+      { query: "query ($r: [_Any!]!) { _entities(representations: $r) { __typename } }", variables: { r: representations } },
+      { [REQUEST_ID_HEADER]: "many-entities-1" },
+    );
+    await response.text();
+    await lineFor("many-entities-1");
+    const unexpected = lines.map((text) => JSON.parse(text) as RequestLine & { count?: number }).filter(
+      (line) => line.msg === "unexpected error" && line.requestId === "many-entities-1",
+    );
+    expect(unexpected).toHaveLength(1);
+    expect(unexpected[0], JSON.stringify(unexpected[0]).slice(0, 600)).toMatchObject({ level: 50, count: 1_000 });
+  });
 });

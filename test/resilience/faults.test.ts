@@ -1,16 +1,16 @@
 // Fault injection for every protocol: hang, slow, 500, refused connection, malformed body and flapping, each bounded in
 // time, reported with its failure code, opening the provider's circuit (no request while open) and closing it after a probe.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { TRUSTED } from "../../src/auth/caller.js";
 import type { ProviderConfig } from "../../src/config/providers-file.js";
 import type { CircuitState, UpstreamCall, UpstreamObserver } from "../../src/observability/upstream-events.js";
 import type { SimulatorFault } from "../../src/providers/simulator-knobs.js";
 import { SlotSpecClient } from "../../src/providers/slot-spec/client.js";
 import { startDemoProviders, type DemoProviders } from "../../src/sandbox/demo-providers.js";
-import { startServer, type RunningServer } from "../../src/server.js";
+import type { RunningServer } from "../../src/server.js";
 import { createServices, type ProcessServices } from "../../src/services.js";
 import { ProviderStatusesDocument, RefundDocument, WalletOverviewDocument, type WalletOverviewQuery } from "../generated/graphql.js";
 import { dataOf, postGraphQL } from "../support/graphql-http.js";
+import { startTrustedServer } from "../support/trusted-server.js";
 
 const TIMEOUT_MS = 300;
 /** What a wallet query may take beyond the slowest provider's timeout: GraphQL, the other providers, scheduling. */
@@ -44,14 +44,7 @@ beforeAll(async () => {
     const { userErrors } = await services.accountLinks.link(link, link.details);
     expect(userErrors).toEqual([]);
   }
-  server = await startServer({
-    services,
-    port: 0,
-    host: "127.0.0.1",
-    playground: false,
-    introspection: false,
-    security: { verifyCaller: async () => TRUSTED },
-  });
+  server = await startTrustedServer(services);
 });
 
 afterAll(async () => {

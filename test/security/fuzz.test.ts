@@ -7,6 +7,7 @@
 // The tests at the end pin the defects the fuzzing found once, so that they stay fixed.
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
+import { isLosslessNumber, parse } from "lossless-json";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scaleOf } from "../../src/money/currency-scale.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox.js";
@@ -178,11 +179,11 @@ function bodyOf(testCase: Case): string {
 
 /* ------------------------------------------------------------------------------------------------
  * The classifier: what the server must answer, from the rules in src (written apart from them).
- *   ID        variables: a string, or a JSON number that is an integer (written as JS prints it);
- *             literals: a string or an int.
+ *   ID        variables: a string, or a JSON number that is an integer (written as JS prints it, or
+ *             with its own digits beyond 2^53); literals: a string or an int.
  *   String    a string only.
  *   Decimal   (src/graphql/scalars/decimal.ts) a string in plain notation /^-?\d+(\.\d+)?$/, or a JSON
- *             number that is a safe integer; literals: such a string or any int; never a float.
+ *             number written as an integer, however long; literals: such a string or any int; never a float.
  *   refund    (src/refunds/refund-service.ts) walletId 1-64 UTF-16 units, all printable (no Unicode
  *             category C: controls, DEL, C1, lone surrogates, format); providerId configured and able to
  *             refund; currency /^[A-Z0-9]{3,5}$/; amount > 0 with at most the currency's scale in decimals
@@ -248,15 +249,22 @@ function refundServiceCodes(input: Record<RefundField, string>): string[] {
 
 type ScalarType = "ID" | "String" | "Decimal";
 
-/** A variable's value after JSON.parse, coerced as graphql-js and the Decimal scalar do. */
+/**
+ * A variable's value as the server reads the body (lossless-json: every number keeps its text), coerced as
+ * graphql-js and the Decimal scalar do: an ID takes an integer (a large one with its digits), a Decimal only
+ * an integer's text, never a fraction or exponent (as in a literal).
+ */
 function coerceVariable(type: ScalarType, value: unknown): Coerced<string> {
   if (typeof value === "string") {
     if (type === "Decimal" && !PLAIN_DECIMAL.test(value)) return refused;
     return ok(value);
   }
-  if (typeof value === "number") {
-    if (type === "ID" && Number.isInteger(value)) return ok(value.toString());
-    if (type === "Decimal" && Number.isSafeInteger(value)) return ok(String(value));
+  if (isLosslessNumber(value)) {
+    const integerText = /^-?\d+$/.test(value.value);
+    const number = Number(value.value);
+    if (type === "Decimal") return integerText ? ok(value.value) : refused;
+    if (type === "ID" && integerText && !Number.isSafeInteger(number)) return ok(value.value);
+    if (type === "ID" && Number.isInteger(number)) return ok(number.toString());
   }
   return refused;
 }
@@ -289,7 +297,7 @@ const REFUND_TYPES: Record<RefundField, ScalarType> = {
 /** What the server sees of `variables`: none when absent or null; anything but an object Apollo refuses with a 400. */
 function variablesSeen(variables: Json | Missing): Record<string, unknown> | "not-an-object" {
   if (variables === MISSING) return {};
-  const parsed: unknown = JSON.parse(jsonText(variables));
+  const parsed: unknown = parse(jsonText(variables), null, { onDuplicateKey: ({ newValue }) => newValue });
   if (parsed === null) return {};
   return isJsonObject(parsed) ? parsed : "not-an-object";
 }

@@ -35,6 +35,26 @@ describe("Decimal scalar output", () => {
   ])("refuses to serialize %s", (_name, value) => {
     expect(() => serialize(value)).toThrow(/Decimal cannot serialize/);
   });
+
+  it.each([
+    ["a value with ten million decimals", ScaledDecimal.of(new Decimal("1e-10000000"))],
+    ["a value past decimal.js's exponent range", ScaledDecimal.of(new Decimal("1e9000000000000000"), 0)],
+    ["an infinite value", ScaledDecimal.of(new Decimal(Infinity), 0)],
+    ["a decimal.js value of 201 integer digits", new Decimal("1e200")],
+  ])("refuses %s in its own words and at once, never with a library's message", (_name, value) => {
+    const started = performance.now();
+    let thrown: unknown;
+    try {
+      serialize(value);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(thrown).toMatchObject({
+      message: "Decimal cannot serialize a value beyond the digits it prints",
+      extensions: { code: "UNSERIALIZABLE_DECIMAL" },
+    });
+  });
 });
 
 describe("Decimal arithmetic stays exact", () => {

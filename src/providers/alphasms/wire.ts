@@ -2,8 +2,8 @@
 import { isLosslessNumber, type LosslessNumber } from "lossless-json";
 import { z } from "zod";
 import { currencyCode } from "../../config/provider-common.js";
-import { ScaledDecimal, isPlainDecimal } from "../../money/decimal.js";
-import { jsonNumberAmount } from "../json-body.js";
+import type { ScaledDecimal } from "../../money/decimal.js";
+import { jsonNumberAmount } from "../answer-amounts.js";
 import { AMOUNT_MAY_BE_DECIMAL_STRING, BALANCE_ITEM_TYPE, NEGATIVE_AMOUNT_ACCEPTED, SUCCESS_FLAG_MAY_BE_INTEGER } from "./codes.js";
 
 /* ------------------------------------------------------------------------------------------------
@@ -43,15 +43,8 @@ const integerFlag = z
 /** `success`: a boolean as the examples write it, or 1/0 as the page's table types it (see codes.ts). */
 const successFlag = SUCCESS_FLAG_MAY_BE_INTEGER ? z.union([z.boolean(), integerFlag]) : z.boolean();
 
-const amountAsString = z
-  .string()
-  .refine(isPlainDecimal, "must be a JSON number or a decimal in plain notation")
-  .transform((text) => ScaledDecimal.parse(text));
-
-const anyAmount = AMOUNT_MAY_BE_DECIMAL_STRING ? z.union([jsonNumberAmount, amountAsString]) : jsonNumberAmount;
-
-/** The account's balance, every digit as sent (31.1683 stays 31.1683, never a binary float). */
-export const amountValue = anyAmount.refine(
+/** The account's balance, every digit as sent (31.1683 stays 31.1683, never a binary float), within AMOUNT_BOUNDS. */
+export const amountValue = jsonNumberAmount({ plainStrings: AMOUNT_MAY_BE_DECIMAL_STRING }).refine(
   (amount) => NEGATIVE_AMOUNT_ACCEPTED || !amount.isNegative(),
   "a balance cannot be negative",
 );

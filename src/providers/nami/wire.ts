@@ -1,20 +1,16 @@
 // Responsible for the Nami Exchange wire format: answers as zod schemas over losslessly parsed JSON, and the answer text the simulator writes, amounts exact both ways.
 import { z } from "zod";
-import { ScaledDecimal, isPlainDecimal } from "../../money/decimal.js";
-import { jsonInteger, jsonNumberAmount } from "../json-body.js";
+import { jsonNumberAmount } from "../answer-amounts.js";
+import { fewKeys } from "../answer-size.js";
+import { jsonInteger } from "../json-body.js";
 import { AMOUNT_MAY_BE_DECIMAL_STRING, BROKER_ERROR_STATUS, OK_STATUS } from "./codes.js";
 
 /* ------------------------------------------------------------------------------------------------
  * Answers, as the client reads them (over `parseLosslessJson`, so numbers arrive as their digits)
  * ---------------------------------------------------------------------------------------------- */
 
-const decimalString = z
-  .string()
-  .refine(isPlainDecimal, "must be a decimal in plain notation")
-  .transform((text) => ScaledDecimal.parse(text));
-
-/** See AMOUNT_MAY_BE_DECIMAL_STRING in codes.ts. */
-const amount = AMOUNT_MAY_BE_DECIMAL_STRING ? z.union([jsonNumberAmount, decimalString]) : jsonNumberAmount;
+/** Within AMOUNT_BOUNDS; see AMOUNT_MAY_BE_DECIMAL_STRING in codes.ts. */
+const amount = jsonNumberAmount({ plainStrings: AMOUNT_MAY_BE_DECIMAL_STRING });
 
 /** An asset id as the exchange writes its keys: digits. */
 export const ASSET_ID_FORM = /^\d+$/;
@@ -33,7 +29,7 @@ export type BalanceEntry = z.output<typeof balanceEntry>;
 
 export const balanceOkAnswer = z.object({
   status: z.literal(OK_STATUS),
-  data: z.record(z.string().regex(ASSET_ID_FORM, "an asset id must be digits"), balanceEntry),
+  data: fewKeys(z.record(z.string().regex(ASSET_ID_FORM, "an asset id must be digits"), balanceEntry)),
 });
 export type BalanceOkAnswer = z.output<typeof balanceOkAnswer>;
 

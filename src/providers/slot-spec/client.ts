@@ -2,6 +2,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { ScaledDecimal } from "../../money/decimal.js";
+import { amountProblem } from "../answer-checks.js";
+import { parseLosslessJson } from "../json-body.js";
 import { FailureCode, ProviderError, toProviderFailure, type ProviderFailure } from "../failure.js";
 import { ProviderHttp, providerHttpOptions, type HttpAnswer } from "../http.js";
 import type { CallKind, ProviderStatus } from "../resilience.js";
@@ -51,6 +53,7 @@ export class SlotSpecClient implements WalletProvider {
   /** Present only where the configuration allows refunds, as `WalletProvider` asks. */
   readonly refund?: (request: RefundRequest) => Promise<RefundOutcome>;
   private readonly http: ProviderHttp;
+  private readonly currencies: ReadonlySet<string>;
 
   constructor(
     private readonly config: SlotSpecProviderConfig,
@@ -58,6 +61,7 @@ export class SlotSpecClient implements WalletProvider {
   ) {
     this.info = { id: config.id, name: config.name, protocol: "slot-spec", canRefund: config.canRefund };
     this.http = new ProviderHttp(providerHttpOptions(config, observer));
+    this.currencies = new Set(config.currencies);
     if (config.canRefund) this.refund = (request) => this.refundOnce(request);
   }
 
@@ -137,7 +141,9 @@ export class SlotSpecClient implements WalletProvider {
           return { balances: [], failures: [toProviderFailure(this.info.id, query.currency, settled.error)] };
         }
         const wallet = settled.value ?? {};
-        const entries = Object.entries(wallet).filter(([currency]) => query.currency === null || currency === query.currency);
+        // Only the currencies the partner is configured for (or the one asked) are its balances; the rest is not read as money.
+        const wanted = (currency: string) => (query.currency === null ? this.currencies.has(currency) : currency === query.currency);
+        const entries = Object.entries(wallet).filter(([currency]) => wanted(currency));
         return { balances: entries.map(([currency, amount]) => this.balance(query.walletId, currency, amount)), failures: [] };
       }),
     );
@@ -201,6 +207,11 @@ export class SlotSpecClient implements WalletProvider {
         new ProviderError(FailureCode.BAD_RESPONSE, "the refund answer names another currency or amount than was sent"),
       );
     }
+    // The balance after is stored and shown: it passes the same checks as a balance read.
+    const problem = amountProblem(answer.balance);
+    if (problem !== null) {
+      return this.unsettled(request, new ProviderError(FailureCode.BAD_RESPONSE, `the refund answer's balance is ${problem}`));
+    }
     return { status: "SUCCEEDED", account: request.walletId, balanceAfter: answer.balance };
   }
 
@@ -247,15 +258,10 @@ export class SlotSpecClient implements WalletProvider {
       throw new ProviderError(FailureCode.BAD_RESPONSE, `the provider answered HTTP ${answer.status}`);
     }
 
-    let json: unknown;
-    try {
-      // Amounts are JSON strings in this protocol; a JSON number where an amount belongs fails the schema below
-      // and is never used as money.
-      json = JSON.parse(answer.body);
-    } catch (error) {
-      throw new ProviderError(FailureCode.BAD_RESPONSE, "the answer is not JSON", undefined, { cause: error });
-    }
-    const parsed = schema.safeParse(json);
+    // Amounts are JSON strings in this protocol; a JSON number where an amount belongs fails the schema below and
+    // is never used as money. Read losslessly all the same: a key written twice (two balances for one currency) is
+    // refused rather than decided by whichever came last.
+    const parsed = schema.safeParse(parseLosslessJson(answer.body));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";

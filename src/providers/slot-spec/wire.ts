@@ -1,6 +1,9 @@
 // Responsible for the SLOT_SPEC wire format: request bodies and answers as zod schemas, amounts as exact decimals.
 import { z } from "zod";
 import { ScaledDecimal, isPlainDecimal } from "../../money/decimal.js";
+import { plainAmount } from "../answer-amounts.js";
+import { fewKeys } from "../answer-size.js";
+import { jsonInteger, jsonNumberText } from "../json-body.js";
 import { CURRENCY_FORM, ID_MAX_LENGTH, ID_MIN_LENGTH, UUID_FORM, UUID_LENGTH } from "./codes.js";
 
 /* ------------------------------------------------------------------------------------------------
@@ -27,14 +30,11 @@ export const refundRequest = z.object({ id: userId, currency, amount: positiveAm
 export type RefundRequestBody = z.infer<typeof refundRequest>;
 
 /* ------------------------------------------------------------------------------------------------
- * Answers
+ * Answers (over `parseLosslessJson`: a key written twice is refused, a number arrives as its digits)
  * ---------------------------------------------------------------------------------------------- */
 
-/** An amount as the provider wrote it, scale kept ("100.0" stays "100.0"). A JSON number is refused: it may already have lost digits. */
-export const amountText = z
-  .string()
-  .refine(isPlainDecimal, "must be a decimal in plain notation")
-  .transform((text) => ScaledDecimal.parse(text));
+/** An amount as the provider wrote it, scale kept ("100.0" stays "100.0"), within AMOUNT_BOUNDS. A JSON number is refused: it may already have lost digits. */
+export const amountText = plainAmount;
 
 /** A balance: a negative one is not something this API can hold, so the answer is not trusted. */
 export const balanceText = amountText.refine((amount) => !amount.isNegative(), "a balance cannot be negative");
@@ -45,9 +45,9 @@ export const failedAnswer = z.object({
   status: z.literal("Failed"),
   // See FAILED_ANSWER_MAY_OMIT_UUID in codes.ts.
   uuid: z.string().optional(),
-  code: z.number().int(),
+  code: jsonInteger,
   // The page types it as a number, every example carries a string: take either, it is only shown.
-  reason: z.union([z.string(), z.number()]).optional(),
+  reason: z.union([z.string(), jsonNumberText]).optional(),
 });
 export type FailedAnswer = z.output<typeof failedAnswer>;
 
@@ -55,7 +55,7 @@ export const balanceAnswer = z.discriminatedUnion("status", [ok.extend({ balance
 export type BalanceAnswer = z.output<typeof balanceAnswer>;
 
 export const infoAnswer = z.discriminatedUnion("status", [
-  ok.extend({ wallet: z.record(z.string().min(1), balanceText) }),
+  ok.extend({ wallet: fewKeys(z.record(z.string().min(1), balanceText)) }),
   failedAnswer,
 ]);
 export type InfoAnswer = z.output<typeof infoAnswer>;

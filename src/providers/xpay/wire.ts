@@ -1,7 +1,6 @@
 // Responsible for the XPAY wire format of operation 40003: request envelope and Data, answers as zod schemas, Sum as an exact amount.
-import { isLosslessNumber, type LosslessNumber } from "lossless-json";
 import { z } from "zod";
-import { ScaledDecimal } from "../../money/decimal.js";
+import { minorUnitsAmount } from "../answer-amounts.js";
 import { jsonInteger } from "../json-body.js";
 import { NEGATIVE_SUM_ACCEPTED, PHONE_FORM, SUM_MAY_BE_DIGIT_STRING, SUM_SCALE } from "./codes.js";
 
@@ -72,20 +71,8 @@ export const failData = z.object({
 });
 export type FailData = z.output<typeof failData>;
 
-const integerNumber = z.custom<LosslessNumber>(
-  (value) => isLosslessNumber(value) && /^-?\d+$/.test(value.value),
-  "Sum must be an integer number of kopecks",
-);
-const digitString = z
-  .string()
-  .regex(/^-?\d+$/, "Sum must be an integer number of kopecks")
-  .refine(() => SUM_MAY_BE_DIGIT_STRING, "Sum must be a JSON integer, not a string");
-
-/** `Sum`: kopecks, exact whatever their size (never through a JS number), as a 2-decimal amount. */
-export const sumKopecks = z
-  .union([integerNumber, digitString])
-  .transform((sum) => ScaledDecimal.fromMinorUnits(typeof sum === "string" ? sum : sum.value, SUM_SCALE))
-  .refine((amount) => NEGATIVE_SUM_ACCEPTED || !amount.isNegative(), "a balance cannot be negative");
+/** `Sum`: kopecks, exact (never through a JS number) and within AMOUNT_BOUNDS, as a 2-decimal amount. */
+export const sumKopecks = minorUnitsAmount(SUM_SCALE, { digitStrings: SUM_MAY_BE_DIGIT_STRING }).refine((amount) => NEGATIVE_SUM_ACCEPTED || !amount.isNegative(), "a balance cannot be negative");
 
 /** The balance record inside DecodedData / EncodedData. */
 export const balanceRecord = z.object({

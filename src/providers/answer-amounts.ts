@@ -1,0 +1,41 @@
+// Responsible for reading every amount a provider writes: its text is bounded first, then it becomes an exact decimal.
+import { isLosslessNumber, type LosslessNumber } from "lossless-json";
+import { z } from "zod";
+import { amountTextProblem, type AmountForm } from "../money/amount-bounds.js";
+import { ScaledDecimal } from "../money/decimal.js";
+
+/** The text as its form allows, within AMOUNT_BOUNDS, as an exact decimal; else an issue saying what is wrong. */
+function read(text: string, form: AmountForm, context: z.RefinementCtx, minorScale = 0): ScaledDecimal {
+  const problem = amountTextProblem(text, form, minorScale);
+  if (problem !== null) {
+    context.addIssue({ code: "custom", message: `the amount ${problem}` });
+    return z.NEVER;
+  }
+  if (form === "minor-units") return ScaledDecimal.fromMinorUnits(text, minorScale);
+  return form === "plain" ? ScaledDecimal.parse(text) : ScaledDecimal.fromJsonNumberText(text);
+}
+
+/** A JSON number of a losslessly parsed body, or (where the protocol allows it) a string. */
+function numberOrString(strings: boolean, expected: string) {
+  return z.custom<LosslessNumber | string>((value) => isLosslessNumber(value) || (strings && typeof value === "string"), expected);
+}
+
+/** A decimal string in plain notation ("100.0"), scale kept. */
+export const plainAmount = z.string().transform((text, context) => read(text, "plain", context));
+
+/**
+ * In a schema over a losslessly parsed body: a JSON number ("31.1683", "1e-8") read from its digits;
+ * with `plainStrings`, a decimal string in plain notation too.
+ */
+export function jsonNumberAmount(options: { plainStrings: boolean }) {
+  return numberOrString(options.plainStrings, options.plainStrings ? "expected a JSON number or a decimal string" : "expected a JSON number").transform(
+    (value, context) => (typeof value === "string" ? read(value, "plain", context) : read(value.value, "json-number", context)),
+  );
+}
+
+/** An integer count of minor units (a JSON integer; with `digitStrings`, a string of digits too) as an amount with `scale` decimals. */
+export function minorUnitsAmount(scale: number, options: { digitStrings: boolean }) {
+  return numberOrString(options.digitStrings, options.digitStrings ? "expected a JSON integer or a string of digits" : "expected a JSON integer").transform(
+    (value, context) => read(typeof value === "string" ? value : value.value, "minor-units", context, scale),
+  );
+}
