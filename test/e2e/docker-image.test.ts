@@ -74,12 +74,14 @@ function atLeast(version: string, minimum: string): boolean {
 }
 
 /**
- * When this machine's npm trusts a certificate file of its own (`npm config get cafile`, e.g. a TLS-inspecting proxy's
- * authority), the build's npm is given the same file through npm's global config, as volumes of the build only.
+ * When this machine trusts a certificate file of its own for npm (`npm config get cafile`, else NODE_EXTRA_CA_CERTS; e.g.
+ * a TLS-inspecting proxy's authority), the build's npm is given the same file through npm's global config, as volumes
+ * of the build only.
  */
 function registryTrustFlags(scratch: string): string[] {
-  const cafile = execFileSync("npm", ["config", "get", "cafile"], { encoding: "utf8" }).trim();
-  if (!cafile || cafile === "null" || !existsSync(cafile)) return [];
+  const configured = execFileSync("npm", ["config", "get", "cafile"], { encoding: "utf8" }).trim();
+  const cafile = [configured, process.env.NODE_EXTRA_CA_CERTS].find((file) => file && file !== "null" && existsSync(file));
+  if (!cafile) return [];
   const npmrc = join(scratch, "npmrc");
   writeFileSync(npmrc, "cafile=/run/registry-ca.crt\n", { mode: 0o644 });
   return ["--volume", `${cafile}:/run/registry-ca.crt:ro`, "--volume", `${npmrc}:/usr/local/etc/npmrc:ro`];
