@@ -68,6 +68,12 @@ function freeLoopbackPort(): Promise<number> {
   });
 }
 
+/** The id IMAGE names, or "" when there is none yet. */
+async function imageId(): Promise<string> {
+  const inspect = await podman(["image", "inspect", "--format", "{{.Id}}", IMAGE]);
+  return inspect.code === 0 ? inspect.stdout.trim() : "";
+}
+
 /** Whether version a.b.c is at least x.y.z. */
 function atLeast(version: string, minimum: string): boolean {
   return version.localeCompare(minimum, "en", { numeric: true }) >= 0;
@@ -120,6 +126,7 @@ describe("the container image", () => {
     succeeded("making the base image", base);
     timings.baseImageMs = base.ms;
 
+    const previous = await imageId();
     // The build context is the checkout (its .dockerignore applies); the registry is reached over the host's network,
     // trusting what this machine's npm trusts (mounted for the RUN steps only, never a layer of the image).
     const build = await podman(
@@ -130,6 +137,8 @@ describe("the container image", () => {
     writeFileSync(BUILD_LOG, `${build.stdout}\n${build.stderr}\n[${build.ms} ms]\n`);
     succeeded("podman build", build);
     timings.imageBuildMs = build.ms;
+    // The image this tag named before, with the build layers only it used: left behind, each run would add them up.
+    if (previous && previous !== (await imageId())) await podman(["rmi", previous]);
 
     simulator = await SlotSpecSimulator.start({
       partners: [{ partnerId: "p-1", token: "t-secret" }],
