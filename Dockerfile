@@ -1,27 +1,33 @@
-# The wallet-subgraph image: compiled in a build stage, run from a slim stage that holds production dependencies only.
-# test/e2e/docker-image.test.ts replays this file instruction by instruction (test/support/dockerfile-rehearsal.ts),
-# and refuses any instruction it does not know: keep to FROM/WORKDIR/ENV/COPY/RUN/USER/EXPOSE/HEALTHCHECK/CMD.
+# The wallet-subgraph image: compiled and pruned to production dependencies in a build stage, run from a stage that copies the result.
+# Built with any OCI engine; with podman, pass --format docker so that the HEALTHCHECK is kept.
+# Nothing is downloaded at build time but packages from the npm registry: no native module, no compiler (see the README).
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # Dependencies first, so the layer is reused while the lockfile stays the same.
 COPY package.json package-lock.json ./
-RUN npm ci --prefer-offline --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/ scripts/
 COPY src/ src/
-# tsc into dist/, then GraphQL Playground's browser files into dist/public/playground/ (from a devDependency).
-RUN npm run build
+# tsc into dist/, then GraphQL Playground's browser files into dist/public/playground/ (from a devDependency);
+# then the devDependencies leave, so the runtime stage copies production dependencies only.
+RUN npm run build \
+ && rm -f dist/.tsbuildinfo \
+ && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=4001
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --prefer-offline --no-audit --no-fund && npm cache clean --force
-COPY --from=build /app/dist ./dist
 # The application's files stay root's; the process cannot change them.
+COPY package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# The one place the process may write: a SQLite store (WALLET_STORE_URL=sqlite:/app/data/wallet.sqlite) on a volume.
+RUN mkdir /app/data && chown node:node /app/data
+VOLUME ["/app/data"]
 USER node
 EXPOSE 4001
 # Slim images have no curl: node's built-in fetch asks /health on the configured port.

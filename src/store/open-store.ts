@@ -1,8 +1,8 @@
 // Responsible for connecting to the store named by a URL (SQLite file or PostgreSQL) and bringing it to the latest migration.
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import SQLite from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from "kysely";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type SqliteStatement } from "kysely";
 import pg from "pg";
 import { migrateToLatest } from "./migrations.js";
 import type { Database } from "./schema.js";
@@ -56,10 +56,11 @@ async function currentSchema(db: Kysely<Database>): Promise<string> {
 function openSqlite(path: string): Store {
   const inMemory = path === ":memory:";
   if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
-  const database = new SQLite(inMemory ? ":memory:" : path, { timeout: 5_000 });
+  // Node's built-in SQLite: no native module to compile, so installs and images need no compiler (see the README).
+  const database = new DatabaseSync(inMemory ? ":memory:" : path, { timeout: 5_000 });
   // WAL lets readers go on while a refund is written; NORMAL sync is durable across process crashes.
-  if (!inMemory) database.pragma("journal_mode = WAL");
-  database.pragma("synchronous = NORMAL");
+  if (!inMemory) database.exec("PRAGMA journal_mode = WAL");
+  database.exec("PRAGMA synchronous = NORMAL");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparingOnce(database) }) });
   return { db, dialect: "sqlite", description: `sqlite:${path}`, close: () => db.destroy() };
 }
@@ -70,21 +71,33 @@ const MAX_PREPARED_STATEMENTS = 256;
 /**
  * The database as Kysely's SQLite driver sees it, each SQL text prepared once: the driver prepares every query it
  * runs, and preparing one of the store's small reads (the account links of every balance request) cost about as
- * much as running it. A statement is reusable once it has run, since better-sqlite3 runs it synchronously; one
- * still being iterated (a streamed query) is left to its iterator and the next caller gets a fresh one.
+ * much as running it. `all` and `run` finish synchronously, so a kept statement is free again when they return; a
+ * streamed query (`iterate`) gets a statement of its own, since running a statement again resets its iterator.
  */
-function preparingOnce(database: SQLite.Database): SqliteDatabase {
-  const statements = new Map<string, SQLite.Statement>();
+function preparingOnce(database: DatabaseSync): SqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
   return {
     close: () => database.close(),
     prepare(text: string) {
       const kept = statements.get(text);
-      if (kept && !kept.busy) return kept;
-      const statement = database.prepare(text);
-      if (!kept && statements.size >= MAX_PREPARED_STATEMENTS) statements.delete(statements.keys().next().value!);
+      if (kept) return kept;
+      const statement = forKysely(database, text);
+      if (statements.size >= MAX_PREPARED_STATEMENTS) statements.delete(statements.keys().next().value!);
       statements.set(text, statement);
       return statement;
     },
+  };
+}
+
+/** node:sqlite's statement in the shape Kysely's driver calls: parameters as one array, `reader` for a query with rows. */
+function forKysely(database: DatabaseSync, text: string): SqliteStatement {
+  const statement: StatementSync = database.prepare(text);
+  const values = (parameters: ReadonlyArray<unknown>) => parameters as SQLInputValue[];
+  return {
+    reader: statement.columns().length > 0,
+    all: (parameters) => statement.all(...values(parameters)),
+    run: (parameters) => statement.run(...values(parameters)),
+    iterate: (parameters) => database.prepare(text).iterate(...values(parameters)),
   };
 }
 
