@@ -467,9 +467,9 @@ describe("SlotSpecClient: refunds", () => {
     expect(simulator.balanceOf("rich", "USD")).toBe("299.0");
   });
 
-  it("is NOT_SENT when the credentials are refused", async () => {
+  it("is UNKNOWN when the credentials are refused after the request was sent: only an answer naming our uuid settles", async () => {
     expect(await refund(client({ token: "wrong" }), { amount: "1.0" })).toMatchObject({
-      status: "NOT_SENT",
+      status: "UNKNOWN",
       failure: { code: FailureCode.AUTH_FAILED, retryable: false },
     });
     expect(simulator.balanceOf("rich", "USD")).toBe("300.0");
