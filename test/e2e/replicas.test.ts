@@ -13,7 +13,7 @@ import { slotSpecProvidersYaml, startSubgraphProcess, type SubgraphProcess } fro
 
 const PARTNER = { partnerId: "replica-test", token: "replica-token" };
 const TIMEOUT_MS = 1_000;
-const RECONCILE_AFTER_MS = 1_500;
+const RECONCILE_AFTER_MS = 2_000;
 
 let simulator: SlotSpecSimulator;
 let scratch: string;
