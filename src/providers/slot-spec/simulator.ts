@@ -44,7 +44,7 @@ export interface SlotSpecSimulatorOptions {
   slowMs?: number;
 }
 
-export type RefundAnswerStyle = "uuid-upper-case" | "refusal-without-uuid";
+export type RefundAnswerStyle = "uuid-upper-case" | "refusal-without-uuid" | "server-error";
 
 export interface SimulatedDebit {
   uuid: string;
@@ -122,7 +122,8 @@ export class SlotSpecSimulator {
   /**
    * How refund answers leave, the refund itself acted on as usual and remembered as the page describes:
    * "uuid-upper-case" echoes our uuid in upper case; "refusal-without-uuid" answers every refund with a
-   * Failed answer that names no uuid (its own code if it was refused, else 3 Not Enough Balance, though it was applied).
+   * Failed answer that names no uuid (its own code if it was refused, else 3 Not Enough Balance, though it was applied);
+   * "server-error" answers HTTP 500 after applying it.
    */
   setRefundAnswerStyle(style: RefundAnswerStyle | null): void {
     this.provider.refundAnswerStyle = style;
@@ -202,6 +203,7 @@ class SlotSpecProvider implements SimulatedProtocol {
 
   private styled(answer: SimulatorAnswer): SimulatorAnswer {
     if (this.refundAnswerStyle === null) return answer;
+    if (this.refundAnswerStyle === "server-error") return text(500, "Internal Server Error");
     const body = JSON.parse(answer.body) as { status?: string; uuid?: string; code?: number };
     if (this.refundAnswerStyle === "uuid-upper-case") return json({ ...body, uuid: body.uuid?.toUpperCase() });
     const code = body.status === "Failed" && body.code !== undefined ? body.code : SlotSpecFailureCode.NOT_ENOUGH_BALANCE;
