@@ -21,7 +21,12 @@ const TIMEOUT_MS = 1_000;
 /** The provider timeout plus the 1 s margin the configuration demands. */
 const RECONCILE_AFTER_MS = 2_000;
 const MONTH_MS = 30 * 24 * 3_600_000;
-const FAKETIME = "/usr/bin/faketime";
+/** libfaketime, preloaded into one process, moves its wall clock (Date.now(), and SQLite's 'now') and not its timers. */
+const CLOCK_ONE_SECOND_AHEAD = {
+  LD_PRELOAD: "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+  FAKETIME: "+1s",
+  FAKETIME_DONT_FAKE_MONOTONIC: "1",
+};
 
 let simulator: SlotSpecSimulator;
 let scratch: string;
@@ -53,22 +58,19 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-function startReplica(storeUrl: string, wrapper: readonly string[] = []): SubgraphProcess {
-  const replica = startSubgraphProcess(
-    {
-      WALLET_PROVIDERS_FILE: providersFile,
-      WALLET_STORE_URL: storeUrl,
-      LUCKY_TOKEN: PARTNER.token,
-      WALLET_RECONCILE_AFTER_MS: String(RECONCILE_AFTER_MS),
-      WALLET_RECONCILE_INTERVAL_MS: "250",
-      WALLET_RECONCILE_MAX_DELAY_MS: "4000",
-      // Not a test of authorisation: every caller may refund.
-      WALLET_AUTH: "off",
-      WALLET_LOG_LEVEL: "warn",
-      ...(wrapper.length > 0 ? { FAKETIME_DONT_FAKE_MONOTONIC: "1" } : {}),
-    },
-    wrapper,
-  );
+function startReplica(storeUrl: string, clock: Record<string, string> = {}): SubgraphProcess {
+  const replica = startSubgraphProcess({
+    WALLET_PROVIDERS_FILE: providersFile,
+    WALLET_STORE_URL: storeUrl,
+    LUCKY_TOKEN: PARTNER.token,
+    WALLET_RECONCILE_AFTER_MS: String(RECONCILE_AFTER_MS),
+    WALLET_RECONCILE_INTERVAL_MS: "250",
+    WALLET_RECONCILE_MAX_DELAY_MS: "4000",
+    // Not a test of authorisation: every caller may refund.
+    WALLET_AUTH: "off",
+    WALLET_LOG_LEVEL: "warn",
+    ...clock,
+  });
   processes.push(replica);
   return replica;
 }
@@ -197,14 +199,14 @@ describe.each(STORE_KINDS)("a replica killed mid-refund on $name", (kind) => {
 
 describe("two replicas on PostgreSQL, one clock a second ahead", () => {
   it("never has two sends of one key open at once: every lease is judged by the database's clock", async () => {
-    // faketime moves this host's wall clock for the process it runs; check that it does so for Node here.
-    const skewed = Number(execFileSync(FAKETIME, ["-f", "+1s", process.execPath, "-e", "process.stdout.write(String(Date.now()))"], {
-      env: { ...process.env, FAKETIME_DONT_FAKE_MONOTONIC: "1" },
+    // Check that the preloaded library does move Node's clock here.
+    const skewed = Number(execFileSync(process.execPath, ["-e", "process.stdout.write(String(Date.now()))"], {
+      env: { ...process.env, ...CLOCK_ONE_SECOND_AHEAD },
     }).toString());
     expect(skewed - Date.now()).toBeGreaterThan(800);
 
     const store = await newStore(STORE_KINDS.find((kind) => kind.name === "PostgreSQL")!);
-    const [onTime, ahead] = await Promise.all([startReplica(store.url).ready, startReplica(store.url, [FAKETIME, "-f", "+1s"]).ready]);
+    const [onTime, ahead] = await Promise.all([startReplica(store.url).ready, startReplica(store.url, CLOCK_ONE_SECOND_AHEAD).ready]);
     const keys = Array.from({ length: 8 }, () => randomUUID());
 
     // Every answer comes after the timeout (the refund applied on arrival): each attempt ends UNKNOWN, and the replica

@@ -12,13 +12,9 @@ export interface SubgraphProcess {
   output(): { stdout: string; stderr: string };
 }
 
-/**
- * `node --import tsx src/main.ts` with the given environment on top of this one's (NODE_ENV development);
- * `wrapper` runs it under another command, such as `["faketime", "-f", "+1s"]` for a clock one second ahead.
- */
-export function startSubgraphProcess(env: Record<string, string>, wrapper: readonly string[] = []): SubgraphProcess {
-  const command = [...wrapper, process.execPath, "--import", "tsx", "src/main.ts"];
-  const child = spawn(command[0]!, command.slice(1), {
+/** `node --import tsx src/main.ts` with the given environment on top of this one's (NODE_ENV development). */
+export function startSubgraphProcess(env: Record<string, string>): SubgraphProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: root,
     env: { ...process.env, NODE_ENV: "development", WALLET_PROVIDERS_FILE: "", PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
