@@ -11,21 +11,25 @@ import { WalletMetrics } from "./observability/metrics.js";
 import { withUpstreamSpans } from "./observability/tracing.js";
 import { buildProviderRegistry } from "./providers/build-providers.js";
 import { RefundReconciler } from "./refunds/reconciler.js";
-import { RefundService } from "./refunds/refund-service.js";
+import { RefundService, TAKEOVER_MARGIN_MS } from "./refunds/refund-service.js";
 import { SqlRefundLedger } from "./refunds/sql-ledger.js";
 import { openStore, type Store } from "./store/open-store.js";
 
 export interface LedgerSettings {
-  /** PENDING or UNKNOWN refunds untouched this long are settled by the reconciler (or a retry). */
+  /** A claim's lease, and the first retry delay of an UNKNOWN refund. */
   reconcileAfterMs: number;
   reconcileIntervalMs: number;
+  /** How long a settled refund's idempotency key stays live; the refund is kept for ever. */
   retentionMs: number;
+  /** The longest delay between two retries of one UNKNOWN refund. */
+  maxRetryDelayMs?: number;
 }
 
 export const DEFAULT_LEDGER_SETTINGS: LedgerSettings = {
   reconcileAfterMs: 60_000,
   reconcileIntervalMs: 30_000,
   retentionMs: 24 * 60 * 60 * 1000,
+  maxRetryDelayMs: 900_000,
 };
 
 export interface ProcessServices extends Services {
@@ -47,11 +51,15 @@ export async function createServices(
   logger: Logger = createLogger({ level: "silent" }),
 ): Promise<ProcessServices> {
   const slowest = Math.max(...providers.map((provider) => provider.timeoutMs));
-  if (slowest >= settings.reconcileAfterMs) {
-    // Otherwise the reconciler could ask about a refund whose first call is still waiting for its answer.
+  if (settings.reconcileAfterMs < slowest + TAKEOVER_MARGIN_MS) {
+    // Otherwise a take-over could send a refund while the claim it takes over still has its request open.
     throw new ConfigError(
-      `WALLET_RECONCILE_AFTER_MS (${settings.reconcileAfterMs}) must be longer than the slowest provider timeout (${slowest} ms)`,
+      `WALLET_RECONCILE_AFTER_MS (${settings.reconcileAfterMs}) must be at least the slowest provider timeout (${slowest} ms) plus ${TAKEOVER_MARGIN_MS} ms`,
     );
+  }
+  const maxRetryDelayMs = settings.maxRetryDelayMs ?? DEFAULT_LEDGER_SETTINGS.maxRetryDelayMs!;
+  if (maxRetryDelayMs < settings.reconcileAfterMs) {
+    throw new ConfigError(`WALLET_RECONCILE_MAX_DELAY_MS (${maxRetryDelayMs}) must be at least WALLET_RECONCILE_AFTER_MS (${settings.reconcileAfterMs})`);
   }
   const store = await openStore(storeUrl);
   const links = new AccountLinkStore(store.db);
@@ -59,12 +67,15 @@ export async function createServices(
   // Upstream calls and circuit states feed the metrics and, when tracing is on, the spans.
   const registry = buildProviderRegistry(providers, { accounts: links, observer: withUpstreamSpans(metrics.upstream) });
   metrics.declareProviders(registry.all.map((provider) => provider.info.id));
-  const ledger = metrics.observeLedger(new SqlRefundLedger(store.db));
-  const refunds = new RefundService(registry, ledger, { staleAfterMs: settings.reconcileAfterMs });
+  const ledger = metrics.observeLedger(new SqlRefundLedger(store.db, store.dialect, { leaseMs: settings.reconcileAfterMs }));
+  const refunds = new RefundService(registry, ledger, {
+    leaseMs: settings.reconcileAfterMs,
+    callMs: slowest,
+    backoff: { firstMs: settings.reconcileAfterMs, maxMs: maxRetryDelayMs },
+  });
   const reconciler = new RefundReconciler(ledger, refunds, {
     intervalMs: settings.reconcileIntervalMs,
-    staleAfterMs: settings.reconcileAfterMs,
-    retentionMs: settings.retentionMs,
+    keyRetentionMs: settings.retentionMs,
     onError: (error) => logger.error({ err: error }, "refund reconciliation failed"),
   });
   reconciler.start();

@@ -28,11 +28,16 @@ const environment = z.object({
     .string()
     .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, "must be sqlite:<file> or postgres://user@host:port/database")
     .optional(),
-  /** Settled refunds (and their idempotency keys) are kept at least this long. */
+  /** A settled refund's idempotency key is released this long after settling (the refund itself is kept for ever). */
   WALLET_REFUND_RETENTION_HOURS: z.coerce.number().min(24, "keys are kept at least 24 hours").max(24 * 365).default(24),
-  /** Unsettled refunds untouched this long are settled by asking the provider again. */
-  WALLET_RECONCILE_AFTER_MS: z.coerce.number().int().min(1).default(60_000),
-  WALLET_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  /**
+   * How long a claim holds an unsettled refund before another attempt may take it over, and the first retry delay
+   * of an UNKNOWN one. Every timing setting is bounded: Node timers overflow past 2^31-1 ms.
+   */
+  WALLET_RECONCILE_AFTER_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+  WALLET_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** The longest delay between two retries of one UNKNOWN refund (each retry doubles it). */
+  WALLET_RECONCILE_MAX_DELAY_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(900_000),
 
   /** The router's shared secret, in Router-Authorization; required in production. */
   WALLET_ROUTER_SECRET: z.string().min(16, "use at least 16 characters").optional(),
@@ -139,6 +144,7 @@ export function readAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       retentionMs: values.WALLET_REFUND_RETENTION_HOURS * 60 * 60 * 1000,
       reconcileAfterMs: values.WALLET_RECONCILE_AFTER_MS,
       reconcileIntervalMs: values.WALLET_RECONCILE_INTERVAL_MS,
+      maxRetryDelayMs: values.WALLET_RECONCILE_MAX_DELAY_MS,
     },
   };
 }

@@ -140,7 +140,7 @@ export class WalletMetrics {
 
   /** Counts the ledger's claims and settlements as they happen, and reads its backlog at scrape time. */
   observeLedger(ledger: RefundLedger): RefundLedger {
-    this.backlogSource = async () => (await ledger.findUnsettled(new Date(Date.now() + 1000), BACKLOG_SCRAPE_LIMIT)).length;
+    this.backlogSource = () => ledger.countUnsettled(BACKLOG_SCRAPE_LIMIT);
     const claims = this.refundClaims;
     const settlements = this.refundSettlements;
     return new Proxy(ledger, {

@@ -41,15 +41,31 @@ export interface RefundRequest {
   amount: ScaledDecimal;
   /** Sent to the provider as its request id: a repeat is applied once. */
   idempotencyKey: string;
+  /**
+   * "caller": a request's own attempt, under the provider's circuit breaker. "reconciler": the ledger's paced
+   * retry of an unsettled refund, which neither counts toward nor waits on the circuit (the reconciler paces itself).
+   */
+  by?: "caller" | "reconciler";
 }
 
 /** How a refund ended at the provider. */
 export type RefundOutcome =
   | { status: "SUCCEEDED"; account: string; balanceAfter: ScaledDecimal }
-  | { status: "REJECTED"; reason: RefundRejection; message: string; providerCode?: string }
+  | {
+      status: "REJECTED";
+      reason: RefundRejection;
+      message: string;
+      providerCode?: string;
+      /**
+       * What the refusal proves. "our-uuid": the answer names our request's uuid, so it is about this refund.
+       * "before-sending": the client refused it without a call. "none": an answer that does not name our uuid,
+       * which proves nothing about whether the refund was applied.
+       */
+      evidence: "our-uuid" | "before-sending" | "none";
+    }
   /** Never reached the provider: nothing moved. */
   | { status: "NOT_SENT"; failure: ProviderFailure }
-  /** Sent, but no readable answer came back: the money may or may not have moved. */
+  /** Sent, but no answer naming our request came back: the money may or may not have moved. */
   | { status: "UNKNOWN"; failure: ProviderFailure };
 
 export type RefundRejection = "INSUFFICIENT_FUNDS" | "WALLET_NOT_FOUND" | "INVALID_PARAMETER" | "PROVIDER_REFUSED";

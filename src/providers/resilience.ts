@@ -26,9 +26,11 @@ export type ProviderStatus = "UP" | "DEGRADED" | "OPEN";
 
 /**
  * A read may be retried; a write (a refund) is sent once: if its answer is lost, the ledger's
- * reconciler settles it, never a blind second request.
+ * reconciler settles it, never a blind second request. "reconcile" is the reconciler's write: sent
+ * once, outside the circuit breaker (neither refused by it nor counted by it), since the reconciler
+ * paces its own retries; its own failures cannot open the circuit that guards callers.
  */
-export type CallKind = "read" | "write";
+export type CallKind = "read" | "write" | "reconcile";
 
 /** One attempt: gets the signal that ends it when the call's budget is spent. */
 export type Attempt<T> = (signal: AbortSignal) => Promise<T>;
@@ -100,6 +102,13 @@ export class ProviderResilience {
   /** Runs one call under the policy; rejects only with a ProviderError. */
   async run<T>(kind: CallKind, attempt: Attempt<T>): Promise<T> {
     const deadline = performance.now() + this.timeoutMs;
+    if (kind === "reconcile") {
+      return this.budget.execute(({ signal }) =>
+        this.bulkhead.execute(({ signal: slot }) => this.attempts("write", deadline, attempt, slot), signal),
+      ).catch((error: unknown) => {
+        throw this.asProviderError(error);
+      });
+    }
     try {
       const value = await this.budget.execute(({ signal }) =>
         this.breaker.execute(

@@ -49,6 +49,8 @@ export interface SimulatedProtocol {
   badShape(answer: SimulatorAnswer, request: SimulatorRequest): SimulatorAnswer;
   /** The `malformed` fault, when dropping the first comma does not suit the protocol. */
   malformed?(answer: SimulatorAnswer, request: SimulatorRequest): SimulatorAnswer;
+  /** The request id a write carries (a refund's uuid, lower case): sends and open requests are counted per id. */
+  requestKey?(request: SimulatorRequest): string | undefined;
 }
 
 /** Which requests a fault applies to; every request when absent. Not for `refuse`, which has no request to look at. */
@@ -79,6 +81,10 @@ export class SimulatorKnobs {
   private currentFault: SimulatorFault | null = null;
   private scope: FaultScope | undefined;
   private readonly counters = new Map<string, number>();
+  /** Per request id: requests received, requests open now (received, not yet answered nor dropped), and the most open at once. */
+  private readonly sent = new Map<string, number>();
+  private readonly open = new Map<string, number>();
+  private readonly mostOpen = new Map<string, number>();
   private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   /** How long each recent answer took, arrival to sending, in ms (while a latency is set). */
   private answered: number[] = [];
@@ -156,6 +162,22 @@ export class SimulatorKnobs {
     this.answered = [];
   }
 
+  /** Requests received that carried this request id. */
+  sendsOf(key: string): number {
+    return this.sent.get(key) ?? 0;
+  }
+
+  /** The most requests carrying this id that were open at once (received, not yet answered nor dropped by the caller); for every id when absent. */
+  mostOpenAtOnce(key?: string): number {
+    if (key !== undefined) return this.mostOpen.get(key) ?? 0;
+    return Math.max(0, ...this.mostOpen.values());
+  }
+
+  /** Requests carrying this id open right now. */
+  openNow(key: string): number {
+    return this.open.get(key) ?? 0;
+  }
+
   /** How long the answers since the last reset took, from the request's arrival to sending the answer, in ms: only those made while a latency was set. */
   answerTimes(): number[] {
     return [...this.answered];
@@ -197,6 +219,8 @@ export class SimulatorKnobs {
         headers: incoming.headers,
         body,
       };
+      const key = protocol.requestKey?.(request);
+      if (key !== undefined) this.countOpen(key, response);
       const fault = this.currentFault !== null && (!this.scope || this.scope(request)) ? this.currentFault : null;
       if (fault === "hang") return;
 
@@ -235,6 +259,15 @@ export class SimulatorKnobs {
       // A bug in a simulator must show as a server error, not as a test that hangs.
       send(response, { status: 500, body: `simulator error: ${String(error)}`, contentType: "text/plain" });
     }
+  }
+
+  /** Open from now until the answer is sent or the caller drops the connection, whichever comes first. */
+  private countOpen(key: string, response: ServerResponse): void {
+    this.sent.set(key, (this.sent.get(key) ?? 0) + 1);
+    const open = (this.open.get(key) ?? 0) + 1;
+    this.open.set(key, open);
+    this.mostOpen.set(key, Math.max(open, this.mostOpen.get(key) ?? 0));
+    response.once("close", () => this.open.set(key, (this.open.get(key) ?? 1) - 1));
   }
 
   private async waitUntil(deadline: number): Promise<void> {

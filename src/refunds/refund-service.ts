@@ -2,10 +2,11 @@
 import { createHash, randomUUID } from "node:crypto";
 import { scaleOf } from "../money/currency-scale.js";
 import type { ScaledDecimal } from "../money/decimal.js";
-import type { RefundOutcome } from "../providers/provider.js";
+import { FailureCode, ProviderError, toProviderFailure } from "../providers/failure.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 import { isCurrencyCode, isWalletId, MAX_WALLET_ID_LENGTH } from "../wallet/identifiers.js";
-import type { RefundLedger, Settlement } from "./refund-ledger.js";
+import type { RefundLedger } from "./refund-ledger.js";
+import { settlementFor, type AttemptOutcome, type RetryBackoff } from "./settlement-rule.js";
 import {
   RefundErrorCode,
   RefundStatus,
@@ -34,9 +35,20 @@ const FIELD_OF: Partial<Record<RefundErrorCode, string[]>> = {
 };
 
 export interface RefundServiceOptions {
-  /** A PENDING record untouched this long was abandoned (its process died): it may be taken over. */
-  staleAfterMs: number;
+  /** How long a claim holds a record (WALLET_RECONCILE_AFTER_MS): after it, another attempt may take it over. */
+  leaseMs: number;
+  /** The longest a provider call can take (the slowest refund provider's timeout). */
+  callMs: number;
+  /** When unsettled refunds are asked about again. */
+  backoff: RetryBackoff;
 }
+
+/**
+ * The least a claim's lease must exceed the provider call by: the configuration demands it. Half is the time a claim
+ * may take to start its call (the write's round trip, a busy event loop); past it the call is not made. The other half
+ * is for the end of a timed-out call to reach the provider (its connection closed) before the lease runs out.
+ */
+export const TAKEOVER_MARGIN_MS = 1_000;
 
 /** Lives for the process. */
 export class RefundService {
@@ -53,6 +65,8 @@ export class RefundService {
     const parameters = { ...input, idempotencyKey: input.idempotencyKey.toLowerCase() };
     const parametersHash = hashParameters(parameters);
     const now = new Date();
+    // Measured before the claim is written: the lease starts no earlier on the database's clock.
+    const leaseStarted = performance.now();
     const claim = await this.ledger.claim({
       ...parameters,
       id: randomUUID(),
@@ -62,11 +76,13 @@ export class RefundService {
       failureCode: null,
       failureMessage: null,
       attempt: 1,
+      everSent: false,
+      dueAt: null,
       createdAt: now,
       updatedAt: now,
       settledAt: null,
     });
-    if (claim.claimed) return answerFor(await this.attempt(claim.refund));
+    if (claim.claimed) return answerFor(await this.attempt(claim.refund, leaseStarted));
 
     const existing = claim.refund;
     if (existing.parametersHash !== parametersHash) {
@@ -77,42 +93,33 @@ export class RefundService {
       );
     }
     // A settled answer is given again without asking the provider; an unsettled one is asked again.
-    if (!this.mayAttemptAgain(existing)) {
-      if (existing.status === RefundStatus.PENDING) {
-        return failure(existing, RefundErrorCode.REFUND_IN_PROGRESS, "a refund with this idempotency key is in progress");
-      }
-      return answerFor(existing);
-    }
-    const taken = await this.ledger.takeOver(existing.id, existing.status, existing.attempt);
+    if (!mayAttemptAgain(existing)) return answerFor(existing);
+    const takeOverStarted = performance.now();
+    // A PENDING record is taken only once its lease has ended, judged by the database.
+    const taken = await this.ledger.takeOver(existing, { onlyWhenDue: false });
     if (!taken) {
       return failure(existing, RefundErrorCode.REFUND_IN_PROGRESS, "a refund with this idempotency key is in progress");
     }
-    return answerFor(await this.attempt(taken));
+    return answerFor(await this.attempt(taken, takeOverStarted));
   }
 
   /**
-   * Asks the provider for a record this caller holds the current attempt of, and settles it.
-   * The request carries the refund's idempotency key, so a repeat is applied once by the provider.
+   * Asks the provider for a record this caller holds the current attempt of (claimed or taken over at
+   * `leaseStarted`, a performance.now() read before that write), and settles it. The request carries the refund's
+   * idempotency key, so a repeat is applied once by the provider.
    */
-  async attempt(refund: RefundRecord): Promise<RefundRecord> {
-    const outcome = await this.callProvider(refund);
-    return this.ledger.settle(refund.id, refund.attempt, settlementOf(outcome));
+  async attempt(refund: RefundRecord, leaseStarted: number, by: "caller" | "reconciler" = "caller"): Promise<RefundRecord> {
+    const outcome = await this.callProvider(refund, leaseStarted, by);
+    return this.ledger.settle(refund.id, refund.attempt, settlementFor(refund, outcome, this.options.backoff));
   }
 
-  private mayAttemptAgain(refund: RefundRecord): boolean {
-    switch (refund.status) {
-      case RefundStatus.UNKNOWN:
-        return true;
-      case RefundStatus.FAILED:
-        return refund.failureCode === RefundErrorCode.PROVIDER_UNAVAILABLE;
-      case RefundStatus.PENDING:
-        return Date.now() - refund.updatedAt.getTime() > this.options.staleAfterMs;
-      case RefundStatus.SUCCEEDED:
-        return false;
+  private async callProvider(refund: RefundRecord, leaseStarted: number, by: "caller" | "reconciler"): Promise<AttemptOutcome> {
+    // The call must end (its timeout included) before the lease does, with the margin's second half to spare.
+    const sendBy = leaseStarted + this.options.leaseMs - this.options.callMs - TAKEOVER_MARGIN_MS / 2;
+    if (performance.now() > sendBy) {
+      const failure = new ProviderError(FailureCode.TIMEOUT, "the claim was too old to send safely", undefined, undefined, false);
+      return { status: "NOT_SENT", failure: toProviderFailure(refund.providerId, refund.currency, failure) };
     }
-  }
-
-  private async callProvider(refund: RefundParameters): Promise<RefundOutcome | { status: "CRASHED"; error: unknown }> {
     const provider = this.providers.get(refund.providerId);
     try {
       if (!provider?.refund) throw new Error(`provider "${refund.providerId}" cannot refund any more`);
@@ -121,6 +128,7 @@ export class RefundService {
         currency: refund.currency,
         amount: refund.amount,
         idempotencyKey: refund.idempotencyKey,
+        by,
       });
     } catch (error) {
       return { status: "CRASHED", error };
@@ -180,39 +188,16 @@ function hashParameters(parameters: RefundParameters): string {
   return createHash("sha256").update(canonical).digest("hex");
 }
 
-function settlementOf(outcome: RefundOutcome | { status: "CRASHED"; error: unknown }): Settlement {
-  switch (outcome.status) {
-    case "SUCCEEDED":
-      return { status: RefundStatus.SUCCEEDED, balanceAfter: outcome.balanceAfter };
-    case "REJECTED":
-      return {
-        status: RefundStatus.FAILED,
-        failureCode:
-          outcome.reason === "INSUFFICIENT_FUNDS"
-            ? RefundErrorCode.INSUFFICIENT_FUNDS
-            : outcome.reason === "WALLET_NOT_FOUND"
-              ? RefundErrorCode.WALLET_NOT_FOUND
-              : RefundErrorCode.PROVIDER_REJECTED,
-        failureMessage: outcome.message,
-      };
-    case "NOT_SENT":
-      return {
-        status: RefundStatus.FAILED,
-        failureCode: RefundErrorCode.PROVIDER_UNAVAILABLE,
-        failureMessage: `the provider could not be reached: ${outcome.failure.message}; nothing was taken, retry with the same idempotency key`,
-      };
-    case "UNKNOWN":
-      return {
-        status: RefundStatus.UNKNOWN,
-        failureCode: RefundErrorCode.OUTCOME_UNKNOWN,
-        failureMessage: `the provider's answer was lost (${outcome.failure.message}); retry with the same idempotency key to learn the outcome`,
-      };
-    case "CRASHED":
-      return {
-        status: RefundStatus.UNKNOWN,
-        failureCode: RefundErrorCode.OUTCOME_UNKNOWN,
-        failureMessage: "the refund's outcome could not be read; retry with the same idempotency key to learn it",
-      };
+function mayAttemptAgain(refund: RefundRecord): boolean {
+  switch (refund.status) {
+    case RefundStatus.PENDING:
+    case RefundStatus.UNKNOWN:
+      return true;
+    case RefundStatus.FAILED:
+      // Only "nothing was taken" may be tried again; any other refusal named our request.
+      return refund.failureCode === RefundErrorCode.PROVIDER_UNAVAILABLE;
+    case RefundStatus.SUCCEEDED:
+      return false;
   }
 }
 

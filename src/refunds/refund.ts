@@ -6,7 +6,7 @@ export enum RefundStatus {
   PENDING = "PENDING",
   SUCCEEDED = "SUCCEEDED",
   FAILED = "FAILED",
-  /** Sent, but the provider's answer was lost: retrying with the same idempotency key settles it. */
+  /** May have been applied: no answer naming our uuid yet. The reconciler asks again until one settles it. */
   UNKNOWN = "UNKNOWN",
 }
 
@@ -48,6 +48,10 @@ export interface RefundRecord extends RefundParameters {
   failureMessage: string | null;
   /** Which claim of this record is current: the first call, a retry, or a reconciliation each take a new one. */
   attempt: number;
+  /** An attempt may have reached the provider: the record can no longer become "nothing was taken". */
+  everSent: boolean;
+  /** Unsettled only: when the reconciler may take it (the current claim's lease ends, or the next retry is due). */
+  dueAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   settledAt: Date | null;

@@ -1,74 +1,95 @@
-// Responsible for the refund ledger in the SQL store (SQLite or PostgreSQL), every write a single conditional statement.
-import type { Kysely } from "kysely";
+// Responsible for the refund ledger in the SQL store (SQLite or PostgreSQL), every write a single conditional statement timed by the database.
+import { sql, type Kysely, type RawBuilder } from "kysely";
 import { ScaledDecimal } from "../money/decimal.js";
+import type { StoreDialect } from "../store/open-store.js";
 import type { Database, RefundRow } from "../store/schema.js";
 import type { ClaimResult, HistoryCursor, RefundLedger, Settlement } from "./refund-ledger.js";
 import { RefundStatus, type RefundErrorCode, type RefundRecord } from "./refund.js";
 
+export interface SqlLedgerOptions {
+  /** How long a claim holds a record, on the database's clock, before another attempt may take it over. */
+  leaseMs: number;
+}
+
 /** Lives for the process, over the process's store. */
 export class SqlRefundLedger implements RefundLedger {
+  /** Milliseconds since the epoch by the database's clock, evaluated inside each statement. */
+  private readonly now: RawBuilder<number>;
+
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  async claim(candidate: RefundRecord): Promise<ClaimResult> {
-    const at = this.now();
-    const inserted = await this.db
-      .insertInto("refunds")
-      .values({
-        id: candidate.id,
-        idempotency_key: candidate.idempotencyKey,
-        parameters_hash: candidate.parametersHash,
-        wallet_id: candidate.walletId,
-        provider_id: candidate.providerId,
-        currency: candidate.currency,
-        amount: candidate.amount.toString(),
-        status: RefundStatus.PENDING,
-        balance_after: null,
-        failure_code: null,
-        failure_message: null,
-        attempt: 1,
-        created_at: at,
-        updated_at: at,
-        settled_at: null,
-      })
-      .onConflict((conflict) => conflict.column("idempotency_key").doNothing())
-      .returningAll()
-      .executeTakeFirst();
-    if (inserted) return { claimed: true, refund: toRecord(inserted) };
-
-    const existing = await this.db
-      .selectFrom("refunds")
-      .selectAll()
-      .where("idempotency_key", "=", candidate.idempotencyKey)
-      .executeTakeFirstOrThrow();
-    return { claimed: false, refund: toRecord(existing) };
+    dialect: StoreDialect,
+    private readonly options: SqlLedgerOptions,
+  ) {
+    this.now = databaseNow(dialect);
   }
 
-  async takeOver(id: string, status: RefundStatus, attempt: number): Promise<RefundRecord | null> {
-    const row = await this.db
+  async claim(candidate: RefundRecord): Promise<ClaimResult> {
+    // A key released between the insert and the read is free again: the second round claims it.
+    for (let round = 0; round < 2; round++) {
+      const inserted = await this.db
+        .insertInto("refunds")
+        .values({
+          id: candidate.id,
+          idempotency_key: candidate.idempotencyKey,
+          live_key: candidate.idempotencyKey,
+          parameters_hash: candidate.parametersHash,
+          wallet_id: candidate.walletId,
+          provider_id: candidate.providerId,
+          currency: candidate.currency,
+          amount: candidate.amount.toString(),
+          status: RefundStatus.PENDING,
+          balance_after: null,
+          failure_code: null,
+          failure_message: null,
+          attempt: 1,
+          ever_sent: 0,
+          due_at: this.later(this.options.leaseMs),
+          created_at: this.now,
+          updated_at: this.now,
+          settled_at: null,
+        })
+        .onConflict((conflict) => conflict.column("live_key").doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (inserted) return { claimed: true, refund: toRecord(inserted) };
+
+      const existing = await this.db
+        .selectFrom("refunds")
+        .selectAll()
+        .where("live_key", "=", candidate.idempotencyKey)
+        .executeTakeFirst();
+      if (existing) return { claimed: false, refund: toRecord(existing) };
+    }
+    throw new Error(`the idempotency key ${candidate.idempotencyKey} could not be claimed or read`);
+  }
+
+  async takeOver(seen: RefundRecord, options: { onlyWhenDue: boolean }): Promise<RefundRecord | null> {
+    let query = this.db
       .updateTable("refunds")
       .set({
         status: RefundStatus.PENDING,
-        attempt: attempt + 1,
+        attempt: seen.attempt + 1,
+        // An abandoned claim may have sent its request before its process died.
+        ever_sent: seen.status === RefundStatus.PENDING ? 1 : sql<number>`ever_sent`,
         failure_code: null,
         failure_message: null,
         settled_at: null,
-        updated_at: this.now(),
+        due_at: this.later(this.options.leaseMs),
+        updated_at: this.now,
       })
-      .where("id", "=", id)
-      .where("status", "=", status)
+      .where("id", "=", seen.id)
+      .where("status", "=", seen.status)
       // A refund that succeeded is never attempted again, whoever asks.
       .where("status", "!=", RefundStatus.SUCCEEDED)
-      .where("attempt", "=", attempt)
-      .returningAll()
-      .executeTakeFirst();
+      .where("attempt", "=", seen.attempt);
+    if (seen.status === RefundStatus.PENDING || options.onlyWhenDue) query = query.where("due_at", "<=", this.now);
+    const row = await query.returningAll().executeTakeFirst();
     return row ? toRecord(row) : null;
   }
 
   async settle(id: string, attempt: number, settlement: Settlement): Promise<RefundRecord> {
-    const at = this.now();
+    const unsettled = settlement.status === RefundStatus.UNKNOWN;
     const row = await this.db
       .updateTable("refunds")
       .set({
@@ -76,9 +97,11 @@ export class SqlRefundLedger implements RefundLedger {
         balance_after: settlement.balanceAfter?.toString() ?? null,
         failure_code: settlement.failureCode ?? null,
         failure_message: settlement.failureMessage ?? null,
-        updated_at: at,
+        ever_sent: settlement.sent ? 1 : sql<number>`ever_sent`,
+        due_at: unsettled ? this.later(settlement.retryAfterMs ?? 0) : null,
+        updated_at: this.now,
         // UNKNOWN is not settled: the reconciler will ask again.
-        settled_at: settlement.status === RefundStatus.UNKNOWN ? null : at,
+        settled_at: unsettled ? null : this.now,
       })
       .where("id", "=", id)
       .where("attempt", "=", attempt)
@@ -109,26 +132,52 @@ export class SqlRefundLedger implements RefundLedger {
     return rows.map(toRecord);
   }
 
-  async findUnsettled(updatedBefore: Date, limit: number): Promise<RefundRecord[]> {
+  async findDue(limit: number): Promise<RefundRecord[]> {
     const rows = await this.db
       .selectFrom("refunds")
       .selectAll()
       .where("status", "in", [RefundStatus.PENDING, RefundStatus.UNKNOWN])
-      .where("updated_at", "<", updatedBefore.getTime())
-      .orderBy("updated_at", "asc")
+      .where("due_at", "<=", this.now)
+      .orderBy("due_at", "asc")
       .limit(limit)
       .execute();
     return rows.map(toRecord);
   }
 
-  async prune(settledBefore: Date): Promise<number> {
-    const result = await this.db
-      .deleteFrom("refunds")
-      .where("status", "in", [RefundStatus.SUCCEEDED, RefundStatus.FAILED])
-      .where("settled_at", "<", settledBefore.getTime())
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+  async countUnsettled(limit: number): Promise<number> {
+    const rows = await this.db
+      .selectFrom("refunds")
+      .select("id")
+      .where("status", "in", [RefundStatus.PENDING, RefundStatus.UNKNOWN])
+      .limit(limit)
+      .execute();
+    return rows.length;
   }
+
+  async releaseKeys(retentionMs: number): Promise<number> {
+    const result = await this.db
+      .updateTable("refunds")
+      .set({ live_key: null })
+      .where("live_key", "is not", null)
+      .where("status", "in", [RefundStatus.SUCCEEDED, RefundStatus.FAILED])
+      .where("settled_at", "<", sql<number>`${this.now} - ${retentionMs}`)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  private later(ms: number): RawBuilder<number> {
+    return sql<number>`${this.now} + ${Math.round(ms)}`;
+  }
+}
+
+/**
+ * PostgreSQL's now() is the server's clock, the same for every replica. SQLite runs inside the process, so its
+ * clock is that host's: one host's store, as SQLite is (replicas on several hosts use PostgreSQL).
+ */
+function databaseNow(dialect: StoreDialect): RawBuilder<number> {
+  return dialect === "postgres"
+    ? sql<number>`(floor(extract(epoch from now()) * 1000)::bigint)`
+    : sql<number>`(cast(round((julianday('now') - 2440587.5) * 86400000.0) as integer))`;
 }
 
 function toRecord(row: RefundRow): RefundRecord {
@@ -145,6 +194,8 @@ function toRecord(row: RefundRow): RefundRecord {
     failureCode: row.failure_code as RefundErrorCode | null,
     failureMessage: row.failure_message,
     attempt: row.attempt,
+    everSent: Number(row.ever_sent) === 1,
+    dueAt: row.due_at === null ? null : new Date(Number(row.due_at)),
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),
     settledAt: row.settled_at === null ? null : new Date(Number(row.settled_at)),

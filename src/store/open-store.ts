@@ -74,7 +74,7 @@ const MAX_PREPARED_STATEMENTS = 256;
  * much as running it. `all` and `run` finish synchronously, so a kept statement is free again when they return; a
  * streamed query (`iterate`) gets a statement of its own, since running a statement again resets its iterator.
  */
-function preparingOnce(database: DatabaseSync): SqliteDatabase {
+export function preparingOnce(database: DatabaseSync): SqliteDatabase {
   const statements = new Map<string, SqliteStatement>();
   return {
     close: () => database.close(),

@@ -6,7 +6,10 @@ type Millis = number;
 
 export interface RefundsTable {
   id: string;
+  /** The key the refund was asked with, kept for ever. */
   idempotency_key: string;
+  /** The same key while it is live (unique: a key names one refund), null once released after its retention. */
+  live_key: string | null;
   /** sha256 of the parameters: a key may only ever be used for one refund. */
   parameters_hash: string;
   wallet_id: string;
@@ -20,6 +23,11 @@ export interface RefundsTable {
   failure_message: string | null;
   /** Bumped by every claim of the row (first call, retry, reconciliation); a settle must name the attempt it made. */
   attempt: number;
+  /** 1 once any attempt may have reached the provider: from then on, no attempt can prove that nothing was taken. */
+  ever_sent: number;
+  /** Unsettled only: when, by the database's clock, the record is the reconciler's (a claim's lease ends, a retry is due). */
+  due_at: Millis | null;
+  /** Every time is the database's clock, never a process's. */
   created_at: Millis;
   updated_at: Millis;
   settled_at: Millis | null;

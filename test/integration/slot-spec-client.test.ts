@@ -358,6 +358,21 @@ describe("SlotSpecClient: answers the simulator cannot give", () => {
     expect((await stubClient().loadBalances([{ walletId: "t", currency: "USD" }]))[0]!.failures[0]!.code).toBe(FailureCode.BAD_RESPONSE);
   });
 
+  it("a refund refusal proves an outcome only when it names our uuid, in any case", async () => {
+    answer = (uuid) => ({ status: 200, body: JSON.stringify({ status: "Failed", uuid: uuid.toUpperCase(), code: 3, reason: "Not Enough Balance" }) });
+    expect(await refund(stubClient(), { amount: "1.0" })).toMatchObject({ status: "REJECTED", reason: "INSUFFICIENT_FUNDS", evidence: "our-uuid" });
+    answer = () => ({ status: 200, body: JSON.stringify({ status: "Failed", code: 3, reason: "Not Enough Balance" }) });
+    expect(await refund(stubClient(), { amount: "1.0" })).toMatchObject({ status: "REJECTED", reason: "INSUFFICIENT_FUNDS", evidence: "none" });
+  });
+
+  it("a refund answer echoing our uuid in upper case is about our request", async () => {
+    answer = (uuid) => ({
+      status: 200,
+      body: JSON.stringify({ status: "OK", uuid: uuid.toUpperCase(), currency: "USD", amount: "1.0", balance: "5.0" }),
+    });
+    expect(await refund(stubClient(), { amount: "1.0" })).toMatchObject({ status: "SUCCEEDED" });
+  });
+
   it("a refund answer about another currency or amount is UNKNOWN", async () => {
     answer = (uuid) => ({
       status: 200,
@@ -467,9 +482,9 @@ describe("SlotSpecClient: refunds", () => {
     expect(simulator.balanceOf("rich", "USD")).toBe("299.0");
   });
 
-  it("is NOT_SENT when the credentials are refused", async () => {
+  it("is UNKNOWN when the credentials are refused after the request was sent: only an answer naming our uuid settles", async () => {
     expect(await refund(client({ token: "wrong" }), { amount: "1.0" })).toMatchObject({
-      status: "NOT_SENT",
+      status: "UNKNOWN",
       failure: { code: FailureCode.AUTH_FAILED, retryable: false },
     });
     expect(simulator.balanceOf("rich", "USD")).toBe("300.0");

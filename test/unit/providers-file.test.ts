@@ -166,4 +166,22 @@ describe("the environment", () => {
     expect(errorOf(() => readAppConfig({ WALLET_REFUND_RETENTION_HOURS: "1" }))).toContain("at least 24 hours");
     expect(errorOf(() => readAppConfig({ PORT: "eighty" }))).toContain("PORT");
   });
+
+  it("bounds every timing setting of the ledger below what a Node timer can hold (2^31-1 ms)", () => {
+    for (const [name, value] of [
+      ["WALLET_RECONCILE_INTERVAL_MS", "2147483648"],
+      ["WALLET_RECONCILE_INTERVAL_MS", "3600001"],
+      ["WALLET_RECONCILE_INTERVAL_MS", "99"],
+      ["WALLET_RECONCILE_AFTER_MS", "2147483648"],
+      ["WALLET_RECONCILE_AFTER_MS", "999"],
+      ["WALLET_RECONCILE_MAX_DELAY_MS", "2147483648"],
+      ["WALLET_REFUND_RETENTION_HOURS", "1e9"],
+    ]) {
+      expect(errorOf(() => readAppConfig({ [name!]: value! })), `${name}=${value}`).toContain(name);
+    }
+    expect(readAppConfig({ WALLET_RECONCILE_INTERVAL_MS: "3600000", WALLET_RECONCILE_MAX_DELAY_MS: "86400000" }).ledger).toMatchObject({
+      reconcileIntervalMs: 3_600_000,
+      maxRetryDelayMs: 86_400_000,
+    });
+  });
 });

@@ -171,11 +171,12 @@ export class SlotSpecClient implements WalletProvider {
       return {
         status: "REJECTED",
         reason: "WALLET_NOT_FOUND",
+        evidence: "before-sending",
         message: `no SLOT_SPEC wallet can exist for this id and currency (ids have 1 to ${ID_MAX_LENGTH} characters, currencies 3 or 4)`,
       };
     }
     if (!request.amount.isPositive()) {
-      return { status: "REJECTED", reason: "INVALID_PARAMETER", message: "a refund amount must be positive" };
+      return { status: "REJECTED", reason: "INVALID_PARAMETER", evidence: "before-sending", message: "a refund amount must be positive" };
     }
     const body: RefundRequestBody = {
       id: request.walletId,
@@ -187,7 +188,7 @@ export class SlotSpecClient implements WalletProvider {
     let answer: RefundAnswer;
     try {
       // Sent once: a lost answer is settled by the ledger's reconciler, never by a blind second request.
-      answer = await this.call(SLOT_SPEC_PATHS.refund, body, refundAnswer, "write");
+      answer = await this.call(SLOT_SPEC_PATHS.refund, body, refundAnswer, request.by === "reconciler" ? "reconcile" : "write");
     } catch (error) {
       return this.unsettled(request, error);
     }
@@ -198,6 +199,8 @@ export class SlotSpecClient implements WalletProvider {
         reason: REJECTIONS[answer.code] ?? "PROVIDER_REFUSED",
         message: reasonText(answer),
         providerCode: String(answer.code),
+        // FAILED_ANSWER_MAY_OMIT_UUID: a refusal without our uuid may be anyone's, and proves nothing about ours.
+        evidence: answer.uuid !== undefined && sameUuid(answer.uuid, body.uuid) ? "our-uuid" : "none",
       };
     }
     // An OK about another currency or amount is not proof that ours happened.
@@ -217,8 +220,8 @@ export class SlotSpecClient implements WalletProvider {
 
   private unsettled(request: RefundRequest, error: unknown): RefundOutcome {
     const failure: ProviderFailure = toProviderFailure(this.info.id, request.currency, error);
-    // Refused credentials or a connection never made: the provider cannot have moved anything.
-    const notSent = error instanceof ProviderError && (!error.requestSent || error.code === FailureCode.AUTH_FAILED);
+    // Only a request that certainly never left proves nothing moved; refused credentials after sending do not.
+    const notSent = error instanceof ProviderError && !error.requestSent;
     return notSent ? { status: "NOT_SENT", failure } : { status: "UNKNOWN", failure };
   }
 
@@ -272,7 +275,7 @@ export class SlotSpecClient implements WalletProvider {
     }
     const data = parsed.data;
     // A mixed-up answer (another request's, a proxy's cache) must not be read as ours.
-    if (data.uuid !== undefined && data.uuid !== body.uuid) {
+    if (data.uuid !== undefined && !sameUuid(data.uuid, body.uuid)) {
       throw new ProviderError(FailureCode.BAD_RESPONSE, "the answer carries another request's uuid");
     }
     if (data.status === "Failed" && AUTH_FAILURE_CODES.has(data.code)) {
@@ -319,6 +322,11 @@ const REJECTIONS: Readonly<Record<number, RefundRejection>> = {
   [SlotSpecFailureCode.HAVE_NO_WALLET]: "WALLET_NOT_FOUND",
   [SlotSpecFailureCode.INVALID_PARAMETER]: "INVALID_PARAMETER",
 };
+
+/** UUIDs are the same whatever the case of their hex digits (RFC 9562). */
+function sameUuid(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
 
 function rejected(answer: FailedAnswer): ProviderError {
   return new ProviderError(

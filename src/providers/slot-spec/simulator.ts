@@ -44,6 +44,8 @@ export interface SlotSpecSimulatorOptions {
   slowMs?: number;
 }
 
+export type RefundAnswerStyle = "uuid-upper-case" | "refusal-without-uuid" | "server-error";
+
 export interface SimulatedDebit {
   uuid: string;
   userId: string;
@@ -107,6 +109,26 @@ export class SlotSpecSimulator {
     this.knobs.resetCalls();
   }
 
+  /** Refund requests received with this uuid (any case). */
+  sendsOf(uuid: string): number {
+    return this.knobs.sendsOf(uuid.toLowerCase());
+  }
+
+  /** The most refund requests with this uuid open at once; over every uuid when absent. */
+  mostOpenAtOnce(uuid?: string): number {
+    return this.knobs.mostOpenAtOnce(uuid?.toLowerCase());
+  }
+
+  /**
+   * How refund answers leave, the refund itself acted on as usual and remembered as the page describes:
+   * "uuid-upper-case" echoes our uuid in upper case; "refusal-without-uuid" answers every refund with a
+   * Failed answer that names no uuid (its own code if it was refused, else 3 Not Enough Balance, though it was applied);
+   * "server-error" answers HTTP 500 after applying it.
+   */
+  setRefundAnswerStyle(style: RefundAnswerStyle | null): void {
+    this.provider.refundAnswerStyle = style;
+  }
+
   /** How long each answer since the last reset took while a latency was set, arrival to sending, in ms. */
   answerTimes(): number[] {
     return this.knobs.answerTimes();
@@ -128,6 +150,7 @@ class SlotSpecProvider implements SimulatedProtocol {
   readonly debits: SimulatedDebit[] = [];
   /** When set, every read is answered Failed with this documented code (a business failure on demand). */
   businessFailure: number | null = null;
+  refundAnswerStyle: RefundAnswerStyle | null = null;
 
   constructor(private readonly partners: readonly SlotSpecPartner[]) {}
 
@@ -164,8 +187,27 @@ class SlotSpecProvider implements SimulatedProtocol {
       case SLOT_SPEC_PATHS.info:
         return this.info(body, echo);
       default:
-        return this.refund(body, echo);
+        return this.styled(this.refund(body, echo));
     }
+  }
+
+  requestKey(request: SimulatorRequest): string | undefined {
+    if (request.path !== SLOT_SPEC_PATHS.refund) return undefined;
+    try {
+      const uuid = (JSON.parse(request.body) as { uuid?: unknown } | null)?.uuid;
+      return typeof uuid === "string" ? uuid.toLowerCase() : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private styled(answer: SimulatorAnswer): SimulatorAnswer {
+    if (this.refundAnswerStyle === null) return answer;
+    if (this.refundAnswerStyle === "server-error") return text(500, "Internal Server Error");
+    const body = JSON.parse(answer.body) as { status?: string; uuid?: string; code?: number };
+    if (this.refundAnswerStyle === "uuid-upper-case") return json({ ...body, uuid: body.uuid?.toUpperCase() });
+    const code = body.status === "Failed" && body.code !== undefined ? body.code : SlotSpecFailureCode.NOT_ENOUGH_BALANCE;
+    return failed(code);
   }
 
   authFailure(): SimulatorAnswer {
