@@ -15,6 +15,18 @@ export const MAX_ANSWER_TEXT = 64 * 1024;
  * text than MAX_ANSWER_TEXT: a BAD_RESPONSE provider error.
  */
 export function parseLosslessJson(text: string): unknown {
+  // The strings of a text never hold more characters than the text itself: a short answer (every balance answer) is parsed once.
+  if (text.length > MAX_ANSWER_TEXT) refuseLongStrings(text);
+  try {
+    return parse(text);
+  } catch (error) {
+    // A repeated key with two values, or nesting deeper than the parser goes.
+    throw new ProviderError(FailureCode.BAD_RESPONSE, "the answer is not valid JSON", undefined, { cause: error });
+  }
+}
+
+/** A BAD_RESPONSE when `text` is not JSON or its strings hold more than MAX_ANSWER_TEXT characters. */
+function refuseLongStrings(text: string): void {
   let plain: unknown;
   try {
     // The platform's parser checks the syntax and measures the text in a few milliseconds, whatever the body.
@@ -25,12 +37,6 @@ export function parseLosslessJson(text: string): unknown {
   const where = whereTextExceeds(plain, MAX_ANSWER_TEXT);
   if (where !== null) {
     throw new ProviderError(FailureCode.BAD_RESPONSE, `the answer holds more than ${MAX_ANSWER_TEXT} characters of text${where}`);
-  }
-  try {
-    return parse(text);
-  } catch (error) {
-    // A repeated key with two values, or nesting deeper than the parser goes.
-    throw new ProviderError(FailureCode.BAD_RESPONSE, "the answer is not valid JSON", undefined, { cause: error });
   }
 }
 
