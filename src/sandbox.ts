@@ -8,7 +8,7 @@ import { createDemoAuth, type DemoAuth } from "./sandbox/demo-auth.js";
 import { startDemoProviders, type DemoProviders } from "./sandbox/demo-providers.js";
 import { startServer, type RunningServer } from "./server.js";
 import { DEFAULT_STORE_URL } from "./config/app-config.js";
-import { createServices, DEFAULT_LEDGER_SETTINGS, type LedgerSettings, type ProcessServices } from "./services.js";
+import { createServices, type LedgerSettings, type ProcessServices } from "./services.js";
 
 /** The query the README and the Playground open with. */
 export const EXAMPLE_QUERY = /* GraphQL */ `
@@ -69,13 +69,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const logger =
     options.logger ??
     createLogger({ level: process.env.WALLET_LOG_LEVEL ?? "info", secrets: () => secretsOf([demo.providers, { routerSecret: options.routerSecret }]) });
-  const services = await createServices(
-    demo.providers,
-    options.storeUrl ?? DEFAULT_STORE_URL,
-    options.ledger ?? DEFAULT_LEDGER_SETTINGS,
-    undefined,
-    logger,
-  );
+  const services = await createServices({ providers: demo.providers, storeUrl: options.storeUrl ?? DEFAULT_STORE_URL, ledger: options.ledger, logger });
   for (const link of demo.links) {
     const { userErrors } = await services.accountLinks.link(link, link.details);
     if (userErrors.length > 0) throw new Error(`the sandbox could not link its demo account: ${JSON.stringify(userErrors)}`);
