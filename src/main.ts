@@ -7,41 +7,14 @@ import { createLogger, secretsOf } from "./observability/logger.js";
 import { ConfigError } from "./config/config-error.js";
 import { loadProvidersFile } from "./config/providers-file.js";
 import { startSandbox } from "./sandbox.js";
-import { DEFAULT_SHUTDOWN_GRACE_MS, SHUTDOWN_HARD_STOP_MARGIN_MS, startServer } from "./server.js";
+import { SHUTDOWN_HARD_STOP_MARGIN_MS, startServer } from "./server.js";
 import { createServices } from "./services.js";
 import { startTracing } from "./observability/tracing.js";
 
-/** WALLET_SHUTDOWN_GRACE_MS: how long in-flight requests and refunds may take to finish after SIGTERM. */
-function readShutdownGraceMs(): number {
-  const text = process.env.WALLET_SHUTDOWN_GRACE_MS;
-  if (text === undefined || text === "") return DEFAULT_SHUTDOWN_GRACE_MS;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value > 600_000) {
-    throw new ConfigError(`WALLET_SHUTDOWN_GRACE_MS must be a whole number of milliseconds up to 600000, not "${text}"`);
-  }
-  return value;
-}
-
-/** OTEL_EXPORTER_OTLP_ENDPOINT: an http(s) URL, or nothing for no tracing at all. */
-function readOtlpEndpoint(): string | undefined {
-  const text = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if (!text) return undefined;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new ConfigError(`OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL, not "${text}"`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConfigError(`OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL, not "${text}"`);
-  }
-  return text;
-}
-
 async function main(): Promise<void> {
   const config = readAppConfig();
-  const shutdownGraceMs = readShutdownGraceMs();
-  const tracing = startTracing({ endpoint: readOtlpEndpoint(), serviceName: process.env.OTEL_SERVICE_NAME || "wallet-subgraph" });
+  const { shutdownGraceMs } = config;
+  const tracing = startTracing(config.tracing);
   const serverOptions = {
     port: config.port,
     host: config.host,

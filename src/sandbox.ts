@@ -7,7 +7,7 @@ import { createLogger, secretsOf, type Logger } from "./observability/logger.js"
 import { createDemoAuth, type DemoAuth } from "./sandbox/demo-auth.js";
 import { startDemoProviders, type DemoProviders } from "./sandbox/demo-providers.js";
 import { startServer, type RunningServer } from "./server.js";
-import { DEFAULT_STORE_URL } from "./config/app-config.js";
+import { DEFAULT_STORE_URL, readLogLevel } from "./config/app-config.js";
 import { createServices, type LedgerSettings, type ProcessServices } from "./services.js";
 
 /** The query the README and the Playground open with. */
@@ -68,7 +68,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const verifyCaller: VerifyCaller = options.auth === "off" ? async () => TRUSTED : await createJwtVerifier(auth.jwt);
   const logger =
     options.logger ??
-    createLogger({ level: process.env.WALLET_LOG_LEVEL ?? "info", secrets: () => secretsOf([demo.providers, { routerSecret: options.routerSecret }]) });
+    createLogger({ level: readLogLevel(), secrets: () => secretsOf([demo.providers, { routerSecret: options.routerSecret }]) });
   const services = await createServices({ providers: demo.providers, storeUrl: options.storeUrl ?? DEFAULT_STORE_URL, ledger: options.ledger, logger });
   for (const link of demo.links) {
     const { userErrors } = await services.accountLinks.link(link, link.details);
