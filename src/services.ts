@@ -42,14 +42,27 @@ export interface ProcessServices extends Services {
   close(): Promise<void>;
 }
 
+export interface ServicesOptions {
+  providers: readonly ProviderConfig[];
+  /** sqlite:<file> or postgres://...: where refunds and account links are kept. */
+  storeUrl: string;
+  /** Default DEFAULT_LEDGER_SETTINGS. */
+  ledger?: LedgerSettings;
+  /** The token scopes that grant reading every wallet, refunding and linking; default DEFAULT_SCOPES. */
+  scopes?: ScopeNames;
+  /** Default: silent. */
+  logger?: Logger;
+}
+
 /** Opens the store (migrating it), builds the clients, and starts the reconciler, which looks once at start. */
-export async function createServices(
-  providers: readonly ProviderConfig[],
-  storeUrl: string,
-  settings: LedgerSettings = DEFAULT_LEDGER_SETTINGS,
-  scopes: ScopeNames = DEFAULT_SCOPES,
-  logger: Logger = createLogger({ level: "silent" }),
-): Promise<ProcessServices> {
+export async function createServices(options: ServicesOptions): Promise<ProcessServices> {
+  const {
+    providers,
+    storeUrl,
+    ledger: settings = DEFAULT_LEDGER_SETTINGS,
+    scopes = DEFAULT_SCOPES,
+    logger = createLogger({ level: "silent" }),
+  } = options;
   const slowest = Math.max(...providers.map((provider) => provider.timeoutMs));
   if (settings.reconcileAfterMs < slowest + TAKEOVER_MARGIN_MS) {
     // Otherwise a take-over could send a refund while the claim it takes over still has its request open.
