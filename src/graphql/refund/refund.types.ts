@@ -2,9 +2,8 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
 import type { ScaledDecimal } from "../../money/decimal.js";
 import { RefundErrorCode, RefundStatus } from "../../refunds/refund.js";
-import { Provider } from "../provider/provider.type.js";
 import { DecimalScalar } from "../scalars/decimal.js";
-import { Wallet } from "../wallet/wallet.type.js";
+import { WalletRecord } from "../wallet/wallet-record.js";
 
 registerEnumType(RefundStatus, { name: "RefundStatus", description: "Where a refund stands." });
 registerEnumType(RefundErrorCode, {
@@ -34,16 +33,7 @@ export class RefundInput {
 }
 
 @ObjectType({ simpleResolvers: true, description: "One refund attempt, as the ledger records it." })
-export class Refund {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => Wallet)
-  wallet!: Wallet;
-
-  @Field(() => Provider)
-  provider!: Provider;
-
+export class Refund extends WalletRecord {
   @Field(() => String)
   currency!: string;
 
