@@ -1,4 +1,4 @@
-// Responsible for linking and unlinking provider accounts to wallets, with every refusal a user error and only non-secret details kept.
+// Responsible for linking and unlinking provider accounts to wallets (every refusal a user error, only non-secret details kept) and listing a wallet's links.
 import type { ReadableWallet, WalletAccess } from "../auth/wallet-access.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 import { isWalletId, MAX_WALLET_ID_LENGTH } from "../wallet/identifiers.js";

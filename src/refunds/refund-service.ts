@@ -1,4 +1,4 @@
-// Responsible for taking money back at a provider exactly once per idempotency key, with every outcome a user error, never a throw.
+// Responsible for refunds as callers see them: taking money back at a provider exactly once per idempotency key (every outcome a user error, never a throw), and the ledger read for a caller allowed to.
 import { createHash, randomUUID } from "node:crypto";
 import { scaleOf } from "../money/currency-scale.js";
 import type { ScaledDecimal } from "../money/decimal.js";
@@ -27,7 +27,7 @@ export interface RefundPage {
   hasNextPage: boolean;
 }
 
-/** The longest id the ledger gives (a UUID has 36 characters): a longer one is not looked up. */
+/** The ledger's ids are UUIDs: anything longer than this is not looked up. */
 const MAX_REFUND_ID_LENGTH = 64;
 
 /** The largest refund accepted, in integer digits, and the most decimals; beyond them input is refused. */

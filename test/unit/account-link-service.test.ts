@@ -69,3 +69,17 @@ describe("linking an account", () => {
     });
   });
 });
+
+describe("who may link", () => {
+  it("refuses linking and unlinking without the admin scope, writing nothing", async () => {
+    const reader = new WalletAccess(new AccessPolicy(), { subject: "carol", scopes: new Set(["wallet:refund", "wallet:read:all"]), trusted: false });
+    const request = { walletId: "carol", providerId: "xpay", accountRef: "carol-instrument" };
+    const forbidden = [{ code: AccountLinkErrorCode.FORBIDDEN, field: null, message: "linking accounts needs the admin scope" }];
+    expect(await service.linkAs(reader, request, {})).toEqual({ link: null, userErrors: forbidden });
+    expect(await service.linksOf(reader.reader("carol"))).toEqual([]);
+
+    expect((await service.linkAs(admin, request, {})).userErrors).toEqual([]);
+    expect(await service.unlink(reader, request)).toEqual({ unlinked: false, userErrors: forbidden });
+    expect((await service.linksOf(reader.reader("carol"))).map((link) => link.accountRef)).toEqual(["carol-instrument"]);
+  });
+});

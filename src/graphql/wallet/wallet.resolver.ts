@@ -14,7 +14,7 @@ import { DecimalScalar } from "../scalars/decimal.js";
 import { showRecord } from "./wallet-record.js";
 import { Wallet } from "./wallet.type.js";
 
-export const MAX_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 100;
 
 /**
  * A Wallet object may come from a record (a refund's, a link's) whose reader was never checked, so each
