@@ -1,7 +1,7 @@
 // Responsible for the account-link types: which provider account belongs to a wallet, and the admin mutations' inputs and payloads.
-import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { Field, InputType, ObjectType, registerEnumType } from "type-graphql";
 import { AccountLinkErrorCode } from "../../accounts/account-link-service.js";
-import { WalletRecord } from "../wallet/wallet-record.js";
+import { WalletAtProviderInput, WalletRecord } from "../wallet/wallet-record.js";
 
 registerEnumType(AccountLinkErrorCode, {
   name: "AccountLinkErrorCode",
@@ -52,13 +52,7 @@ export class AccountLink extends WalletRecord {
 
 /** Names one account at one provider on one wallet, as linking and unlinking both do. */
 @InputType()
-abstract class AccountRefInput {
-  @Field(() => ID)
-  walletId!: string;
-
-  @Field(() => ID)
-  providerId!: string;
-
+abstract class AccountRefInput extends WalletAtProviderInput {
   @Field(() => String)
   accountRef!: string;
 }

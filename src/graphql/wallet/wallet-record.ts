@@ -1,8 +1,18 @@
-// Responsible for what a refund and an account link share in the schema: an id, the wallet they belong to and the provider they are at.
-import { Field, ID, ObjectType } from "type-graphql";
+// Responsible for what refunds and account links share in the schema: the wallet and provider their inputs name, and their records' id, wallet and provider.
+import { Field, ID, InputType, ObjectType } from "type-graphql";
 import type { ProviderRegistry } from "../../providers/registry.js";
 import { Provider } from "../provider/provider.type.js";
 import { Wallet } from "./wallet.type.js";
+
+/** A wallet's account at one provider, as a refund's and a link's input name it. */
+@InputType()
+export abstract class WalletAtProviderInput {
+  @Field(() => ID)
+  walletId!: string;
+
+  @Field(() => ID)
+  providerId!: string;
+}
 
 @ObjectType({ simpleResolvers: true })
 export abstract class WalletRecord {
