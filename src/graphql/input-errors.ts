@@ -1,4 +1,4 @@
-// Responsible for refusing malformed arguments of read fields with a BAD_USER_INPUT error, before any provider is asked.
+// Responsible for refusing malformed arguments with a BAD_USER_INPUT error, before any provider or the store is asked.
 import { GraphQLError } from "graphql";
 import { decodeCursor } from "../refunds/history-cursor.js";
 import type { HistoryCursor } from "../refunds/refund-ledger.js";
