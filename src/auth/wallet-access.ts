@@ -14,8 +14,9 @@ export interface ReadableWallet {
 }
 
 /**
- * Lives for one request: its caller and the process's policy. Services that write (refund, link, unlink)
- * take it and ask it first; resolvers never see the policy itself.
+ * Lives for one request: its caller and the process's policy. A write (refund, link, unlink) takes it and asks
+ * it first, as does a read whose wallet is known only from the record (a refund by id); resolvers never see the
+ * policy itself.
  */
 export class WalletAccess {
   constructor(
