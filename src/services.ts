@@ -12,6 +12,7 @@ import { withUpstreamSpans } from "./observability/tracing.js";
 import { buildProviderRegistry } from "./providers/build-providers.js";
 import { RefundReconciler } from "./refunds/reconciler.js";
 import { RefundService, TAKEOVER_MARGIN_MS } from "./refunds/refund-service.js";
+import type { RefundLedger } from "./refunds/refund-ledger.js";
 import { SqlRefundLedger } from "./refunds/sql-ledger.js";
 import { openStore, type Store } from "./store/open-store.js";
 
@@ -34,6 +35,8 @@ export const DEFAULT_LEDGER_SETTINGS: LedgerSettings = {
 
 export interface ProcessServices extends Services {
   store: Store;
+  /** The refund service's ledger, for the reconciler and for audits; requests read it through the service. */
+  ledger: RefundLedger;
   reconciler: RefundReconciler;
   /** This process's Prometheus registry and the hooks that feed it. */
   metrics: WalletMetrics;
@@ -100,6 +103,7 @@ export async function createServices(options: ServicesOptions): Promise<ProcessS
     access: new AccessPolicy(scopes),
     logger,
     store,
+    ledger,
     reconciler,
     metrics,
     supergraph: supergraphSettings(providers, scopes),
