@@ -107,9 +107,7 @@ export class AlphaSmsClient implements WalletProvider {
             error: new ProviderError(
               UNCONFIGURED_ACCOUNT_FAILURE,
               "the linked account is not configured at this provider (no API key for it)",
-              undefined,
-              undefined,
-              false,
+              { requestSent: false },
             ),
           }),
         );
@@ -165,9 +163,9 @@ export class AlphaSmsClient implements WalletProvider {
     if (!envelope.success) {
       const error = errorText(envelope.error);
       if (isAuthErrorText(envelope.error)) {
-        throw new ProviderError(FailureCode.AUTH_FAILED, `the provider refused our API key: ${error}`, error);
+        throw new ProviderError(FailureCode.AUTH_FAILED, `the provider refused our API key: ${error}`, { providerCode: error });
       }
-      throw new ProviderError(FailureCode.REJECTED, `the provider refused the request: ${error}`, error);
+      throw new ProviderError(FailureCode.REJECTED, `the provider refused the request: ${error}`, { providerCode: error });
     }
     // Results are matched by position only: a count that differs means no position can be trusted.
     if (envelope.data.length !== count) {
@@ -182,7 +180,7 @@ export class AlphaSmsClient implements WalletProvider {
       const error = errorText(item.error);
       return {
         ok: false,
-        error: new ProviderError(FailureCode.REJECTED, `the provider refused the balance request: ${error}`, error),
+        error: new ProviderError(FailureCode.REJECTED, `the provider refused the balance request: ${error}`, { providerCode: error }),
       };
     });
   }

@@ -75,7 +75,7 @@ export class NamiClient implements WalletProvider {
       .forWallets(this.info.id, [...new Set(queries.map((query) => query.walletId))])
       .catch((error: unknown) => {
         // Not the exchange's fault, but without the links nothing can be asked: the batch fails, saying why.
-        throw new ProviderError(FailureCode.BAD_RESPONSE, "the wallets' Nami accounts could not be looked up", undefined, { cause: error }, false);
+        throw new ProviderError(FailureCode.BAD_RESPONSE, "the wallets' Nami accounts could not be looked up", { cause: error, requestSent: false });
       });
 
     // Shared by every query of the batch: one call per (account, wallet type), whoever asks and for what.
@@ -117,7 +117,7 @@ export class NamiClient implements WalletProvider {
   private async readWallet(accountRef: string, walletType: NamiWalletType): Promise<AccountBalance[]> {
     const account = this.credentials.get(accountRef);
     if (!account) {
-      throw new ProviderError(UNCONFIGURED_ACCOUNT_FAILURE, `no API key is configured for the account "${accountRef}"`, undefined, undefined, false);
+      throw new ProviderError(UNCONFIGURED_ACCOUNT_FAILURE, `no API key is configured for the account "${accountRef}"`, { requestSent: false });
     }
     // No `currency` parameter: without it one call answers every asset of the wallet.
     const query = signedQueryString(account.apiSecret, [
@@ -151,7 +151,7 @@ export class NamiClient implements WalletProvider {
     const envelope = typeof json === "object" && json !== null ? (json as Record<string, unknown>) : {};
     if (envelope.status === BROKER_ERROR_STATUS) {
       const failed = validate(brokerErrorAnswer, json);
-      throw new ProviderError(FailureCode.REJECTED, `the exchange refused the request: ${brokerErrorText(failed)}`, String(failed.code));
+      throw new ProviderError(FailureCode.REJECTED, `the exchange refused the request: ${brokerErrorText(failed)}`, { providerCode: String(failed.code) });
     }
     if (status !== 200) {
       // The page tabs its refusal "400" with `statusCode: 401` in the body: the body says what it is.

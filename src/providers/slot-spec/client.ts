@@ -207,8 +207,7 @@ export class SlotSpecClient implements WalletProvider {
     if (answer.currency !== request.currency || answer.amount.compare(request.amount) !== 0) {
       return this.unsettled(
         request,
-        new ProviderError(FailureCode.BAD_RESPONSE, "the refund answer names another currency or amount than was sent"),
-      );
+        new ProviderError(FailureCode.BAD_RESPONSE, "the refund answer names another currency or amount than was sent"),);
     }
     // The balance after is stored and shown: it passes the same checks as a balance read.
     const problem = amountProblem(answer.balance);
@@ -279,7 +278,7 @@ export class SlotSpecClient implements WalletProvider {
       throw new ProviderError(FailureCode.BAD_RESPONSE, "the answer carries another request's uuid");
     }
     if (data.status === "Failed" && AUTH_FAILURE_CODES.has(data.code)) {
-      throw new ProviderError(FailureCode.AUTH_FAILED, `the provider refused our partner id or token: ${reasonText(data)}`, String(data.code));
+      throw new ProviderError(FailureCode.AUTH_FAILED, `the provider refused our partner id or token: ${reasonText(data)}`, { providerCode: String(data.code) });
     }
     return data;
   }
@@ -331,8 +330,7 @@ function sameUuid(a: string, b: string): boolean {
 function rejected(answer: FailedAnswer): ProviderError {
   return new ProviderError(
     FailureCode.REJECTED,
-    `the provider refused the request: ${reasonText(answer)}`,
-    String(answer.code),
+    `the provider refused the request: ${reasonText(answer)}`, { providerCode: String(answer.code) },
   );
 }
 

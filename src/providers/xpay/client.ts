@@ -189,21 +189,21 @@ export class XpayClient implements WalletProvider {
       throw new ProviderError(
         FailureCode.AUTH_FAILED,
         `XPAY refused our partner token or signature (Code ${code}${message ? ` "${message}"` : ""})`,
-        String(code),
+        { providerCode: String(code) },
       );
     }
     if (code === XpayCode.NEED_ACS) {
       throw new ProviderError(
         FailureCode.NEEDS_CONFIRMATION,
         "XPAY asks for an extra OTP confirmation (needACS) before it shows this balance",
-        String(code),
+        { providerCode: String(code) },
       );
     }
     if (code !== XpayCode.OK) {
       throw new ProviderError(
         failureCodeForAnswerCode(code),
         `XPAY answered Code ${code}${message ? ` "${message}"` : ""}`,
-        `Code ${code}`,
+        { providerCode: `Code ${code}` },
       );
     }
     if (message === XpayMessage.FAIL) throw rejected(shaped(failData, answer.Data, "the answer's Data"));
@@ -233,7 +233,7 @@ export class XpayClient implements WalletProvider {
         error.reason === "signature"
           ? "its Sign does not verify with xpayPublicKey"
           : `it cannot be opened with partnerPrivateKey (${error.message})`;
-      throw new ProviderError(FailureCode.BAD_RESPONSE, `the encrypted answer cannot be trusted: ${why}`, undefined, { cause: error });
+      throw new ProviderError(FailureCode.BAD_RESPONSE, `the encrypted answer cannot be trusted: ${why}`, { cause: error });
     }
   }
 
@@ -275,9 +275,7 @@ function instrumentOf(link: AccountLink): InstrumentDetails {
     throw new ProviderError(
       INCOMPLETE_LINK_FAILURE,
       `the account link lacks what XPAY requires: ${missing.join(", ")}; no request was sent`,
-      INCOMPLETE_LINK_PROVIDER_CODE,
-      undefined,
-      false,
+      { providerCode: INCOMPLETE_LINK_PROVIDER_CODE, requestSent: false },
     );
   }
   return { uuid: instrumentUuid, phone, deviceId, ...(email ? { email } : {}) };
@@ -288,8 +286,7 @@ function rejected(data: FailData): ProviderError {
   const operation = data.OperationID === undefined ? "" : `, OperationID ${data.OperationID}`;
   return new ProviderError(
     FailureCode.REJECTED,
-    `XPAY refused the balance request: Reason ${data.Reason}${status}${operation}`,
-    String(data.Reason),
+    `XPAY refused the balance request: Reason ${data.Reason}${status}${operation}`, { providerCode: String(data.Reason) },
   );
 }
 
