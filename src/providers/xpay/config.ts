@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { currencyCode, providerCommon } from "../../config/provider-common.js";
 import { secretReference } from "../../config/secret.js";
+import { providerBaseUrl } from "../kit/config.js";
 import { DEFAULT_CURRENCY } from "./codes.js";
 import { readPrivateKeyPem, readPublicKeyPem } from "./envelope.js";
 
@@ -51,14 +52,7 @@ export const xpayProviderConfig = z.strictObject({
   protocol: z.literal("xpay"),
   ...providerCommon,
   /** The one URL every operation is POSTed to, such as https://papi.xpaydirect.com/xpay. */
-  baseUrl: z
-    .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
-    // zod runs this even when the URL check above failed, so an unparsable text must not throw here.
-    .refine((text) => {
-      if (!URL.canParse(text)) return true;
-      const url = new URL(text);
-      return url.search === "" && url.hash === "";
-    }, "must not carry a query string or fragment"),
+  baseUrl: providerBaseUrl,
   partnerToken: secretReference,
   partnerPrivateKey,
   xpayPublicKey,
