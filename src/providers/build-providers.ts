@@ -1,31 +1,24 @@
 // Responsible for turning each configured provider into the client of its protocol.
 import type { ProviderConfig } from "../config/providers-file.js";
-import type { UpstreamObserver } from "../observability/upstream-events.js";
-import type { AccountDirectory, WalletProvider } from "./provider.js";
+import type { ProviderDependencies } from "./kit/descriptor.js";
+import type { WalletProvider } from "./provider.js";
+import { PROTOCOLS } from "./protocols.js";
 import { ProviderRegistry } from "./registry.js";
-import { AlphaSmsClient } from "./alphasms/client.js";
-import { NamiClient } from "./nami/client.js";
-import { SlotSpecClient } from "./slot-spec/client.js";
-import { XpayClient } from "./xpay/client.js";
 
-/** What clients borrow from the process besides their own configuration. */
-export interface ProviderDependencies {
-  accounts: AccountDirectory;
-  /** Told of every upstream attempt and circuit change (metrics, traces); none by default. */
-  observer?: UpstreamObserver;
-}
+export type { ProviderDependencies } from "./kit/descriptor.js";
+
+/** Builds a client from the configuration its own protocol's schema produced. */
+type ClientMaker = (config: ProviderConfig, dependencies: ProviderDependencies) => WalletProvider;
+
+// A configuration's `protocol` names the descriptor whose schema parsed it, so its own createClient takes it as it is.
+const CLIENT_MAKERS: ReadonlyMap<string, ClientMaker> = new Map(
+  PROTOCOLS.map((descriptor) => [descriptor.protocol, descriptor.createClient as ClientMaker]),
+);
 
 function buildProvider(config: ProviderConfig, dependencies: ProviderDependencies): WalletProvider {
-  switch (config.protocol) {
-    case "slot-spec":
-      return new SlotSpecClient(config, dependencies.observer);
-    case "alphasms":
-      return new AlphaSmsClient(config, dependencies.accounts, dependencies.observer);
-    case "nami":
-      return new NamiClient(config, dependencies.accounts, dependencies.observer);
-    case "xpay":
-      return new XpayClient(config, dependencies.accounts, dependencies.observer);
-  }
+  const createClient = CLIENT_MAKERS.get(config.protocol);
+  if (!createClient) throw new Error(`no client speaks the protocol "${config.protocol}"`);
+  return createClient(config, dependencies);
 }
 
 export function buildProviderRegistry(configs: readonly ProviderConfig[], dependencies: ProviderDependencies): ProviderRegistry {

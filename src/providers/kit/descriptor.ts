@@ -1,0 +1,71 @@
+// Responsible for what one protocol folder hands the rest of the service: its configuration schema, how to build its client, its secret fields and its demo.
+import { randomBytes } from "node:crypto";
+import type { z } from "zod";
+import type { AccountDetails } from "../../accounts/account-links.js";
+import type { UpstreamObserver } from "../../observability/upstream-events.js";
+import type { AccountDirectory, WalletProvider } from "../provider.js";
+
+/** What clients borrow from the process besides their own configuration. */
+export interface ProviderDependencies {
+  accounts: AccountDirectory;
+  /** Told of every upstream attempt and circuit change (metrics, traces); none by default. */
+  observer?: UpstreamObserver;
+}
+
+/** The wallet every demo simulator holds money for. */
+export const DEMO_WALLET = "tester";
+
+/** An account link a demo provider needs for a wallet (providers whose accounts are "linked"). */
+export interface DemoLink {
+  walletId: string;
+  providerId: string;
+  accountRef: string;
+  details: AccountDetails;
+}
+
+/** The connection limits every demo provider is configured with. */
+export interface DemoLimits {
+  timeoutMs: number;
+  maxConnections: number;
+}
+
+/**
+ * A protocol's demo providers (the sandbox's, the bench's): `Endpoints` names each one (`kyren`) and
+ * holds where it answers and what it accepts; `Simulators` the same names, the running simulators.
+ */
+export interface ProtocolDemo<Config, Endpoints extends object, Simulators extends object> {
+  /** The demo providers configured as an operator would write them in a providers file. */
+  configs(endpoints: Endpoints, limits: DemoLimits): Config[];
+  /** Starts the simulators holding the demo wallet, with credentials made up for this start. */
+  start(): Promise<{ endpoints: Endpoints; simulators: Simulators; links: DemoLink[] }>;
+}
+
+/** A running simulator, as the demo stops it. */
+export interface StoppableSimulator {
+  stop(): Promise<void>;
+}
+
+export interface ProtocolDescriptor<Schema extends z.ZodObject, Endpoints extends object, Simulators extends object> {
+  /** The `protocol` value of its configurations, such as "slot-spec". */
+  readonly protocol: z.output<Schema>["protocol"];
+  /** Its configuration in the providers file, with a `protocol` literal: one arm of the providers file's union. */
+  readonly configSchema: Schema;
+  /** Its client, living for the process. */
+  createClient(config: z.output<Schema>, dependencies: ProviderDependencies): WalletProvider;
+  /** Configuration fields that hold credentials: redacted from logs wherever they appear. */
+  readonly secretFields: readonly string[];
+  readonly demo: ProtocolDemo<z.output<Schema>, Endpoints, Simulators>;
+}
+
+/** Checks a descriptor against the contract while keeping its own types (its config, endpoints and simulators). */
+export function defineProtocol<Schema extends z.ZodObject, Endpoints extends object, Simulators extends Record<string, StoppableSimulator>>(
+  descriptor: ProtocolDescriptor<Schema, Endpoints, Simulators>,
+): ProtocolDescriptor<Schema, Endpoints, Simulators> {
+  return descriptor;
+}
+
+/** Credentials are made up per demo start: the demo's simulators accept only these, and they are never printed. */
+export const demoSecret = (): string => randomBytes(24).toString("base64url");
+
+/** A made-up name that differs per start, such as "sandbox-3fa9c1". */
+export const demoName = (prefix: string, bytes: number): string => `${prefix}-${randomBytes(bytes).toString("hex")}`;
