@@ -4,7 +4,7 @@ import type { DemoLimits, DemoLink } from "../providers/kit/descriptor.js";
 import { PROTOCOLS, type Protocol } from "../providers/protocols.js";
 
 export { DEMO_WALLET, type DemoLink } from "../providers/kit/descriptor.js";
-export { XPAY_DEMO_INSTRUMENT } from "../providers/xpay/index.js";
+export { XPAY_DEMO_INSTRUMENT } from "../providers/xpay/demo.js";
 
 type UnionToIntersection<U> = (U extends unknown ? (part: U) => void : never) extends (part: infer I) => void ? I : never;
 type Started = Awaited<ReturnType<Protocol["demo"]["start"]>>;

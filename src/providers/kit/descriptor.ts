@@ -29,23 +29,26 @@ export interface DemoLimits {
   maxConnections: number;
 }
 
+/** A running simulator, as the demo stops it. */
+export interface StoppableSimulator {
+  stop(): Promise<void>;
+}
+
 /**
  * A protocol's demo providers (the sandbox's, the bench's): `Endpoints` names each one (`kyren`) and
  * holds where it answers and what it accepts; `Simulators` the same names, the running simulators.
  */
-export interface ProtocolDemo<Config, Endpoints extends object, Simulators extends object> {
+export interface ProtocolDemo<Config, Endpoints extends object, Simulators extends Record<string, StoppableSimulator>> {
   /** The demo providers configured as an operator would write them in a providers file. */
   configs(endpoints: Endpoints, limits: DemoLimits): Config[];
   /** Starts the simulators holding the demo wallet, with credentials made up for this start. */
   start(): Promise<{ endpoints: Endpoints; simulators: Simulators; links: DemoLink[] }>;
 }
 
-/** A running simulator, as the demo stops it. */
-export interface StoppableSimulator {
-  stop(): Promise<void>;
-}
+/** A protocol's configuration: an object whose `protocol` field is the protocol's name. */
+export type ProtocolSchema = z.ZodObject<{ protocol: z.ZodLiteral<string> }>;
 
-export interface ProtocolDescriptor<Schema extends z.ZodObject, Endpoints extends object, Simulators extends object> {
+export interface ProtocolDescriptor<Schema extends ProtocolSchema, Endpoints extends object, Simulators extends Record<string, StoppableSimulator>> {
   /** The `protocol` value of its configurations, such as "slot-spec". */
   readonly protocol: z.output<Schema>["protocol"];
   /** Its configuration in the providers file, with a `protocol` literal: one arm of the providers file's union. */
@@ -57,11 +60,23 @@ export interface ProtocolDescriptor<Schema extends z.ZodObject, Endpoints extend
   readonly demo: ProtocolDemo<z.output<Schema>, Endpoints, Simulators>;
 }
 
-/** Checks a descriptor against the contract while keeping its own types (its config, endpoints and simulators). */
-export function defineProtocol<Schema extends z.ZodObject, Endpoints extends object, Simulators extends Record<string, StoppableSimulator>>(
-  descriptor: ProtocolDescriptor<Schema, Endpoints, Simulators>,
+/**
+ * A protocol's descriptor from its configuration schema (whose `protocol` literal names it) and the
+ * rest of the contract, keeping its own types (its config, endpoints and simulators).
+ */
+export function defineProtocol<Schema extends ProtocolSchema, Endpoints extends object, Simulators extends Record<string, StoppableSimulator>>(
+  configSchema: Schema,
+  parts: Omit<ProtocolDescriptor<Schema, Endpoints, Simulators>, "protocol" | "configSchema">,
 ): ProtocolDescriptor<Schema, Endpoints, Simulators> {
-  return descriptor;
+  const protocol: z.output<Schema>["protocol"] = configSchema.shape.protocol.value;
+  return { protocol, configSchema, ...parts };
+}
+
+/** Checks a demo against the contract while keeping its own types. */
+export function defineDemo<Config, Endpoints extends object, Simulators extends Record<string, StoppableSimulator>>(
+  demo: ProtocolDemo<Config, Endpoints, Simulators>,
+): ProtocolDemo<Config, Endpoints, Simulators> {
+  return demo;
 }
 
 /** Credentials are made up per demo start: the demo's simulators accept only these, and they are never printed. */

@@ -1,68 +1,11 @@
-// Responsible for the SLOT_SPEC protocol as the service sees it: its configuration, its client, its secrets and its demo partners (Kyren, Lucky Monaco).
-import { DEMO_WALLET, defineProtocol, demoName, demoSecret } from "../kit/descriptor.js";
+// Responsible for the SLOT_SPEC protocol as the service sees it: its configuration, its client, its secret fields and its demo partners (Kyren, Lucky Monaco).
+import { defineProtocol } from "../kit/descriptor.js";
 import { SlotSpecClient } from "./client.js";
-import { slotSpecProviderConfig, type SlotSpecProviderConfig } from "./config.js";
+import { slotSpecProviderConfig } from "./config.js";
+import { slotSpecDemo } from "./demo.js";
 
-/** Where a demo partner answers and the credentials it accepts. */
-export interface SlotSpecDemoEndpoint {
-  baseUrl: string;
-  partnerId: string;
-  token: string;
-}
-
-/** The two demo partners: Kyren answers every currency at once, Lucky Monaco takes refunds. */
-export interface SlotSpecDemoEndpoints {
-  kyren: SlotSpecDemoEndpoint;
-  luckyMonaco: SlotSpecDemoEndpoint;
-}
-
-export const slotSpec = defineProtocol({
-  protocol: "slot-spec",
-  configSchema: slotSpecProviderConfig,
+export const slotSpec = defineProtocol(slotSpecProviderConfig, {
   createClient: (config, dependencies) => new SlotSpecClient(config, dependencies.observer),
   secretFields: ["token"],
-  demo: {
-    configs: (endpoints: SlotSpecDemoEndpoints, limits): SlotSpecProviderConfig[] => [
-      // Kyren, the later brand of the SLOT_SPEC API, offers /user/info: one call answers every currency of a user.
-      {
-        ...limits,
-        protocol: "slot-spec",
-        id: "kyren",
-        name: "Kyren",
-        ...endpoints.kyren,
-        currencies: ["USD", "EUR"],
-        userInfo: true,
-        canRefund: false,
-      },
-      // Lucky Monaco publishes the refund call.
-      {
-        ...limits,
-        protocol: "slot-spec",
-        id: "lucky-monaco",
-        name: "Lucky Monaco",
-        ...endpoints.luckyMonaco,
-        currencies: ["USD", "EUR"],
-        userInfo: false,
-        canRefund: true,
-      },
-    ],
-    async start() {
-      // Loaded only when a demo starts: a configured service never runs a simulator.
-      const { SlotSpecSimulator } = await import("./simulator.js");
-      const kyrenPartner = { partnerId: demoName("sandbox", 3), token: demoSecret() };
-      const luckyMonacoPartner = { partnerId: demoName("sandbox", 3), token: demoSecret() };
-      const [kyren, luckyMonaco] = await Promise.all([
-        SlotSpecSimulator.start({ partners: [kyrenPartner], wallets: { [DEMO_WALLET]: { USD: "100.0" } } }),
-        SlotSpecSimulator.start({ partners: [luckyMonacoPartner], wallets: { [DEMO_WALLET]: { USD: "300.0" } } }),
-      ]);
-      return {
-        endpoints: {
-          kyren: { baseUrl: kyren.url, ...kyrenPartner },
-          luckyMonaco: { baseUrl: luckyMonaco.url, ...luckyMonacoPartner },
-        },
-        simulators: { kyren: kyren, luckyMonaco: luckyMonaco },
-        links: [],
-      };
-    },
-  },
+  demo: slotSpecDemo,
 });

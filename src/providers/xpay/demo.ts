@@ -1,0 +1,43 @@
+// Responsible for the XPAY demo: one instrument holding the demo wallet on loopback, with credentials made up per start, and its configuration as an operator would write it.
+import { DEMO_WALLET, defineDemo, demoSecret } from "../kit/descriptor.js";
+import type { XpayProviderConfig } from "./config.js";
+import { generatePartnerKeys, generateRsaKeyPair } from "./envelope.js";
+
+/** The demo wallet's XPAY payment instrument. */
+export const XPAY_DEMO_INSTRUMENT = "1b982500-59bb-4ec8-8c03-a4cbabea1355";
+const XPAY_DEMO_DETAILS = { instrumentUuid: XPAY_DEMO_INSTRUMENT, phone: "380501234567", deviceId: "sandbox-device" };
+
+/** Where the demo XPAY answers, the partner's credentials and keys, and XPAY's public key. */
+export interface XpayDemoEndpoints {
+  xpay: { baseUrl: string; partnerToken: string; partnerPrivateKey: string; xpayPublicKey: string; terminalId: string };
+}
+
+export const xpayDemo = defineDemo({
+  configs: (endpoints: XpayDemoEndpoints, limits): XpayProviderConfig[] => [
+    { ...limits, protocol: "xpay", id: "xpay", name: "XPAY", ...endpoints.xpay, currency: "UAH", answers: "encoded" },
+  ],
+  async start() {
+    // Loaded only when a demo starts: a configured service never runs a simulator.
+    const { XpaySimulator } = await import("./simulator.js");
+    const partnerToken = demoSecret();
+    // XPAY signs and encrypts with RSA: the partner's keys and XPAY's own are made for the demo.
+    const [partnerKeys, xpayKeys] = await Promise.all([generatePartnerKeys(), generateRsaKeyPair()]);
+    const xpay = await XpaySimulator.start({
+      keys: xpayKeys,
+      partners: [{ token: partnerToken, publicKeyPem: partnerKeys.publicKeyPem }],
+      instruments: { [XPAY_DEMO_INSTRUMENT]: { sum: "50000", phone: XPAY_DEMO_DETAILS.phone, deviceId: XPAY_DEMO_DETAILS.deviceId } },
+    });
+    const endpoint = {
+      baseUrl: xpay.url,
+      partnerToken,
+      partnerPrivateKey: partnerKeys.privateKeyPem,
+      xpayPublicKey: xpay.publicKeyPem,
+      terminalId: "sandbox",
+    };
+    return {
+      endpoints: { xpay: endpoint },
+      simulators: { xpay },
+      links: [{ walletId: DEMO_WALLET, providerId: "xpay", accountRef: "xpay-wallet", details: XPAY_DEMO_DETAILS }],
+    };
+  },
+});
