@@ -1,6 +1,9 @@
-// Responsible for the one list of protocols the service speaks: every consumer (providers file, client building, demo, logs) reads it.
+// Responsible for the one list of protocols the service speaks: every consumer (providers file, client building, demo, logs, bench) reads it.
+import type { ProviderConfig } from "../config/providers-file.js";
 import { alphaSms } from "./alphasms/index.js";
+import type { DemoLink, ProviderDependencies } from "./kit/descriptor.js";
 import { nami } from "./nami/index.js";
+import type { BalanceQuery, WalletProvider } from "./provider.js";
 import { slotSpec } from "./slot-spec/index.js";
 import { xpay } from "./xpay/index.js";
 
@@ -8,3 +11,21 @@ import { xpay } from "./xpay/index.js";
 export const PROTOCOLS = [slotSpec, alphaSms, nami, xpay] as const;
 
 export type Protocol = (typeof PROTOCOLS)[number];
+
+/** A descriptor's parts that take a configuration, for any configuration of its own protocol. */
+export interface ConfiguredProtocol {
+  createClient(config: ProviderConfig, dependencies: ProviderDependencies): WalletProvider;
+  fewestCalls(config: ProviderConfig, asks: readonly BalanceQuery[], links: readonly DemoLink[]): number;
+}
+
+// A configuration's `protocol` names the descriptor whose schema parsed it, so that descriptor's parts take it as it is.
+const BY_NAME: ReadonlyMap<string, ConfiguredProtocol> = new Map(
+  PROTOCOLS.map((descriptor): [string, ConfiguredProtocol] => [descriptor.protocol, descriptor as ConfiguredProtocol]),
+);
+
+/** The descriptor of the protocol a configuration speaks. */
+export function protocolOf(config: ProviderConfig): ConfiguredProtocol {
+  const descriptor = BY_NAME.get(config.protocol);
+  if (!descriptor) throw new Error(`no descriptor speaks the protocol "${config.protocol}"`);
+  return descriptor;
+}

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import type { AccountDetails } from "../../accounts/account-links.js";
 import type { UpstreamObserver } from "../../observability/upstream-events.js";
-import type { AccountDirectory, WalletProvider } from "../provider.js";
+import type { AccountDirectory, BalanceQuery, WalletProvider } from "../provider.js";
 
 /** What clients borrow from the process besides their own configuration. */
 export interface ProviderDependencies {
@@ -57,6 +57,8 @@ export interface ProtocolDescriptor<Schema extends ProtocolSchema, Endpoints ext
   createClient(config: z.output<Schema>, dependencies: ProviderDependencies): WalletProvider;
   /** Configuration fields that hold credentials: redacted from logs wherever they appear. */
   readonly secretFields: readonly string[];
+  /** The fewest upstream calls its published rules allow for these questions, given the wallets' links: what the bench holds its client to. */
+  fewestCalls(config: z.output<Schema>, asks: readonly BalanceQuery[], links: readonly DemoLink[]): number;
   readonly demo: ProtocolDemo<z.output<Schema>, Endpoints, Simulators>;
 }
 
