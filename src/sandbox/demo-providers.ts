@@ -34,13 +34,18 @@ function merged<T>(parts: readonly object[]): T {
   return Object.fromEntries(parts.flatMap((part) => Object.entries(part))) as T;
 }
 
+/** Every protocol's endpoints as one object; each protocol names its own providers. */
+export function demoEndpoints(parts: readonly object[]): Omit<DemoProviderEndpoints, "limits"> {
+  return merged(parts);
+}
+
 export async function startDemoProviders(options: { timeoutMs: number }): Promise<DemoProviders> {
   const started: Started[] = await Promise.all(PROTOCOLS.map((protocol) => protocol.demo.start()));
   const limits = { timeoutMs: options.timeoutMs, maxConnections: 16 };
   const simulators = started.flatMap((demo) => Object.values(demo.simulators));
   return {
     simulators: merged<DemoSimulators>(started.map((demo) => demo.simulators)),
-    providers: demoProviderConfigs({ limits, ...merged<Omit<DemoProviderEndpoints, "limits">>(started.map((demo) => demo.endpoints)) }),
+    providers: demoProviderConfigs({ limits, ...demoEndpoints(started.map((demo) => demo.endpoints)) }),
     links: started.flatMap((demo) => demo.links),
     async stop() {
       await Promise.all(simulators.map((simulator) => simulator.stop()));

@@ -23,26 +23,60 @@ export interface DemoLink {
   details: AccountDetails;
 }
 
+/** A running simulator, as the demo stops it. */
+export interface StoppableSimulator {
+  stop(): Promise<void>;
+}
+
 /** The connection limits every demo provider is configured with. */
 export interface DemoLimits {
   timeoutMs: number;
   maxConnections: number;
 }
 
-/** A running simulator, as the demo stops it. */
-export interface StoppableSimulator {
-  stop(): Promise<void>;
+/** A simulator as the bench drives it, from a process of its own. */
+export interface BenchSimulator extends StoppableSimulator {
+  readonly url: string;
+  /** XPAY's own public key (XPAY only). */
+  readonly publicKeyPem?: string;
+  setLatency(ms: number): void;
+  calls(): number;
+  resetCalls(): void;
+  answerTimes(): number[];
+}
+
+/** Where a bench simulator answers, as its process reports it once started. */
+export interface BenchSimulatorReady {
+  url: string;
+  publicKeyPem?: string;
+}
+
+/**
+ * The bench's form of a protocol's demo: the same providers holding many wallets, each simulator in
+ * a process of its own. `Setup` is plain data: it is sent to those processes.
+ */
+export interface ProtocolBenchDemo<Endpoints extends object, Setup> {
+  /** What each wallet holds and the credentials the simulators accept, made up per run; amounts differ per wallet. */
+  setup(walletIds: readonly string[]): Promise<Setup>;
+  /** Its simulators' names, in the order of its `configs` (one process each). */
+  readonly simulators: readonly string[];
+  /** Starts the named simulator holding the setup's wallets. */
+  startSimulator(name: string, setup: Setup): Promise<BenchSimulator>;
+  endpoints(setup: Setup, ready: Readonly<Record<string, BenchSimulatorReady>>): Endpoints;
+  /** The account links the wallets need at its providers whose accounts are linked. */
+  links(setup: Setup): DemoLink[];
 }
 
 /**
  * A protocol's demo providers (the sandbox's, the bench's): `Endpoints` names each one (`kyren`) and
  * holds where it answers and what it accepts; `Simulators` the same names, the running simulators.
  */
-export interface ProtocolDemo<Config, Endpoints extends object, Simulators extends Record<string, StoppableSimulator>> {
+export interface ProtocolDemo<Config, Endpoints extends object, Simulators extends Record<string, StoppableSimulator>, Setup = unknown> {
   /** The demo providers configured as an operator would write them in a providers file. */
   configs(endpoints: Endpoints, limits: DemoLimits): Config[];
   /** Starts the simulators holding the demo wallet, with credentials made up for this start. */
   start(): Promise<{ endpoints: Endpoints; simulators: Simulators; links: DemoLink[] }>;
+  readonly bench: ProtocolBenchDemo<Endpoints, Setup>;
 }
 
 /** A protocol's configuration: an object whose `protocol` field is the protocol's name. */
@@ -75,9 +109,9 @@ export function defineProtocol<Schema extends ProtocolSchema, Endpoints extends 
 }
 
 /** Checks a demo against the contract while keeping its own types. */
-export function defineDemo<Config, Endpoints extends object, Simulators extends Record<string, StoppableSimulator>>(
-  demo: ProtocolDemo<Config, Endpoints, Simulators>,
-): ProtocolDemo<Config, Endpoints, Simulators> {
+export function defineDemo<Config, Endpoints extends object, Simulators extends Record<string, StoppableSimulator>, Setup>(
+  demo: ProtocolDemo<Config, Endpoints, Simulators, Setup>,
+): ProtocolDemo<Config, Endpoints, Simulators, Setup> {
   return demo;
 }
 

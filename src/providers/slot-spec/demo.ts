@@ -15,6 +15,21 @@ export interface SlotSpecDemoEndpoints {
   luckyMonaco: SlotSpecDemoEndpoint;
 }
 
+/** The wallet the bench's refunds are taken from, at Lucky Monaco. */
+export const BENCH_REFUND_WALLET = "bench-refunds";
+export const BENCH_REFUND_WALLET_USD = "1000000000.00";
+
+/** A bench partner: its credentials, and what each user holds there (currency -> decimal text). */
+interface SlotSpecBenchPartner {
+  partner: { partnerId: string; token: string };
+  wallets: Record<string, Record<string, string>>;
+}
+
+interface SlotSpecBenchSetup {
+  kyren: SlotSpecBenchPartner;
+  luckyMonaco: SlotSpecBenchPartner;
+}
+
 export const slotSpecDemo = defineDemo({
   configs: (endpoints: SlotSpecDemoEndpoints, limits): SlotSpecProviderConfig[] => [
     // Kyren, the later brand of the SLOT_SPEC API, offers /user/info: one call answers every currency of a user.
@@ -57,5 +72,35 @@ export const slotSpecDemo = defineDemo({
       simulators: { kyren, luckyMonaco },
       links: [],
     };
+  },
+  bench: {
+    async setup(walletIds): Promise<SlotSpecBenchSetup> {
+      const cents = (index: number) => String(index).padStart(2, "0");
+      return {
+        kyren: {
+          partner: { partnerId: "bench-kyren", token: demoSecret() },
+          wallets: Object.fromEntries(walletIds.map((id, index) => [id, { USD: `1${index}.${cents(index)}`, EUR: `0.0${index % 10}` }])),
+        },
+        luckyMonaco: {
+          partner: { partnerId: "bench-lucky-monaco", token: demoSecret() },
+          wallets: {
+            ...Object.fromEntries(walletIds.map((id, index) => [id, { USD: `30${index}.5`, EUR: "12.00" }])),
+            // Enough money for every refund of a run.
+            [BENCH_REFUND_WALLET]: { USD: BENCH_REFUND_WALLET_USD },
+          },
+        },
+      };
+    },
+    simulators: ["kyren", "luckyMonaco"],
+    async startSimulator(name, setup) {
+      const { SlotSpecSimulator } = await import("./simulator.js");
+      const partner = name === "kyren" ? setup.kyren : setup.luckyMonaco;
+      return SlotSpecSimulator.start({ partners: [partner.partner], wallets: partner.wallets });
+    },
+    endpoints: (setup, ready) => ({
+      kyren: { baseUrl: ready.kyren!.url, ...setup.kyren.partner },
+      luckyMonaco: { baseUrl: ready.luckyMonaco!.url, ...setup.luckyMonaco.partner },
+    }),
+    links: () => [],
   },
 });
