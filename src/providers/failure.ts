@@ -57,7 +57,8 @@ export class ProviderError extends Error {
     message: string,
     options: ProviderErrorOptions = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Only a cause that was given is set, as Error itself does.
+    super(message, "cause" in options ? { cause: options.cause } : undefined);
     this.providerCode = options.providerCode;
     this.requestSent = options.requestSent ?? true;
   }

@@ -122,7 +122,8 @@ export class ProviderHttp {
     if (signal.aborted || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
       return new ProviderError(
         FailureCode.TIMEOUT,
-        `no answer within ${this.options.timeoutMs} ms`, { cause: error, requestSent: code !== "UND_ERR_CONNECT_TIMEOUT" },
+        `no answer within ${this.options.timeoutMs} ms`,
+        { cause: error, requestSent: code !== "UND_ERR_CONNECT_TIMEOUT" },
       );
     }
     if (code && NOT_SENT_CODES.has(code)) {

@@ -167,7 +167,8 @@ export class SlotSpecClient extends BatchProviderClient {
     if (answer.currency !== request.currency || answer.amount.compare(request.amount) !== 0) {
       return this.unsettled(
         request,
-        new ProviderError(FailureCode.BAD_RESPONSE, "the refund answer names another currency or amount than was sent"),);
+        new ProviderError(FailureCode.BAD_RESPONSE, "the refund answer names another currency or amount than was sent"),
+      );
     }
     // The balance after is stored and shown: it passes the same checks as a balance read.
     const problem = amountProblem(answer.balance);
@@ -229,7 +230,9 @@ export class SlotSpecClient extends BatchProviderClient {
       throw new ProviderError(FailureCode.BAD_RESPONSE, "the answer carries another request's uuid");
     }
     if (data.status === "Failed" && AUTH_FAILURE_CODES.has(data.code)) {
-      throw new ProviderError(FailureCode.AUTH_FAILED, `the provider refused our partner id or token: ${reasonText(data)}`, { providerCode: String(data.code) });
+      throw new ProviderError(FailureCode.AUTH_FAILED, `the provider refused our partner id or token: ${reasonText(data)}`, {
+        providerCode: String(data.code),
+      });
     }
     return data;
   }

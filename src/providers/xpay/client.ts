@@ -252,7 +252,8 @@ function rejected(data: FailData): ProviderError {
   const operation = data.OperationID === undefined ? "" : `, OperationID ${data.OperationID}`;
   return new ProviderError(
     FailureCode.REJECTED,
-    `XPAY refused the balance request: Reason ${data.Reason}${status}${operation}`, { providerCode: String(data.Reason) },
+    `XPAY refused the balance request: Reason ${data.Reason}${status}${operation}`,
+    { providerCode: String(data.Reason) },
   );
 }
 
