@@ -274,7 +274,8 @@ function sameUuid(a: string, b: string): boolean {
 function rejected(answer: FailedAnswer): ProviderError {
   return new ProviderError(
     FailureCode.REJECTED,
-    `the provider refused the request: ${reasonText(answer)}`, { providerCode: String(answer.code) },
+    `the provider refused the request: ${reasonText(answer)}`,
+    { providerCode: String(answer.code) },
   );
 }
 
