@@ -12,17 +12,19 @@ function unescapeNewlines(pem: string): string {
   return pem.includes("\n") ? pem : pem.replace(/\\n/g, "\n");
 }
 
-/** The partner's private key: a secret reference whose text must be an unencrypted RSA private key in PEM. */
-const partnerPrivateKey = secretReference.transform((text, context) => {
-  const pem = unescapeNewlines(text);
+/** `pem` when `read` takes it; else an issue naming `field` and why, and no value. */
+function proven(field: string, read: (pem: string) => unknown, pem: string, context: z.RefinementCtx): string {
   try {
-    readPrivateKeyPem(pem);
+    read(pem);
   } catch (error) {
-    context.addIssue({ code: "custom", message: `partnerPrivateKey ${(error as Error).message}` });
+    context.addIssue({ code: "custom", message: `${field} ${(error as Error).message}` });
     return z.NEVER;
   }
   return pem;
-});
+}
+
+/** The partner's private key: a secret reference whose text must be an unencrypted RSA private key in PEM. */
+const partnerPrivateKey = secretReference.transform((text, context) => proven("partnerPrivateKey", readPrivateKeyPem, unescapeNewlines(text), context));
 
 /** XPAY's public key is not a secret: inline PEM, or `{ file }`. */
 const xpayPublicKey = z
@@ -39,13 +41,7 @@ const xpayPublicKey = z
         return z.NEVER;
       }
     }
-    try {
-      readPublicKeyPem(pem);
-    } catch (error) {
-      context.addIssue({ code: "custom", message: `xpayPublicKey ${(error as Error).message}` });
-      return z.NEVER;
-    }
-    return pem;
+    return proven("xpayPublicKey", readPublicKeyPem, pem, context);
   });
 
 export const xpayProviderConfig = z.strictObject({
