@@ -1,33 +1,11 @@
 // Responsible for turning each configured provider into the client of its protocol.
 import type { ProviderConfig } from "../config/providers-file.js";
-import type { UpstreamObserver } from "../observability/upstream-events.js";
-import type { AccountDirectory, WalletProvider } from "./provider.js";
+import type { ProviderDependencies } from "./kit/descriptor.js";
+import { protocolOf } from "./protocols.js";
 import { ProviderRegistry } from "./registry.js";
-import { AlphaSmsClient } from "./alphasms/client.js";
-import { NamiClient } from "./nami/client.js";
-import { SlotSpecClient } from "./slot-spec/client.js";
-import { XpayClient } from "./xpay/client.js";
 
-/** What clients borrow from the process besides their own configuration. */
-export interface ProviderDependencies {
-  accounts: AccountDirectory;
-  /** Told of every upstream attempt and circuit change (metrics, traces); none by default. */
-  observer?: UpstreamObserver;
-}
-
-function buildProvider(config: ProviderConfig, dependencies: ProviderDependencies): WalletProvider {
-  switch (config.protocol) {
-    case "slot-spec":
-      return new SlotSpecClient(config, dependencies.observer);
-    case "alphasms":
-      return new AlphaSmsClient(config, dependencies.accounts, dependencies.observer);
-    case "nami":
-      return new NamiClient(config, dependencies.accounts, dependencies.observer);
-    case "xpay":
-      return new XpayClient(config, dependencies.accounts, dependencies.observer);
-  }
-}
+export type { ProviderDependencies } from "./kit/descriptor.js";
 
 export function buildProviderRegistry(configs: readonly ProviderConfig[], dependencies: ProviderDependencies): ProviderRegistry {
-  return new ProviderRegistry(configs.map((config) => buildProvider(config, dependencies)));
+  return new ProviderRegistry(configs.map((config) => protocolOf(config).createClient(config, dependencies)));
 }

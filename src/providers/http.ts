@@ -123,17 +123,13 @@ export class ProviderHttp {
       return new ProviderError(
         FailureCode.TIMEOUT,
         `no answer within ${this.options.timeoutMs} ms`,
-        undefined,
-        { cause: error },
-        code !== "UND_ERR_CONNECT_TIMEOUT",
+        { cause: error, requestSent: code !== "UND_ERR_CONNECT_TIMEOUT" },
       );
     }
     if (code && NOT_SENT_CODES.has(code)) {
-      return new ProviderError(FailureCode.UNREACHABLE, `cannot connect (${code})`, undefined, { cause: error }, false);
+      return new ProviderError(FailureCode.UNREACHABLE, `cannot connect (${code})`, { cause: error, requestSent: false });
     }
-    return new ProviderError(FailureCode.UNREACHABLE, `the connection failed (${code ?? "unknown error"})`, undefined, {
-      cause: error,
-    });
+    return new ProviderError(FailureCode.UNREACHABLE, `the connection failed (${code ?? "unknown error"})`, { cause: error });
   }
 }
 

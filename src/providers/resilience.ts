@@ -166,19 +166,17 @@ export class ProviderResilience {
       return new ProviderError(
         FailureCode.CIRCUIT_OPEN,
         "the provider failed repeatedly just now: calls are held off until a probe finds it answering again",
-        undefined,
-        { cause: error },
-        false,
+        { cause: error, requestSent: false },
       );
     }
     if (error instanceof BulkheadRejectedError) {
-      return new ProviderError(FailureCode.UNREACHABLE, "too many calls are waiting for this provider", undefined, { cause: error }, false);
+      return new ProviderError(FailureCode.UNREACHABLE, "too many calls are waiting for this provider", { cause: error, requestSent: false });
     }
     if (error instanceof TaskCancelledError) {
       // The budget ran out while the call waited for a slot or a probe: nothing was sent by this call.
-      return new ProviderError(FailureCode.TIMEOUT, `no answer within ${this.timeoutMs} ms`, undefined, { cause: error });
+      return new ProviderError(FailureCode.TIMEOUT, `no answer within ${this.timeoutMs} ms`, { cause: error });
     }
-    return new ProviderError(FailureCode.BAD_RESPONSE, "the provider call failed unexpectedly", undefined, { cause: error });
+    return new ProviderError(FailureCode.BAD_RESPONSE, "the provider call failed unexpectedly", { cause: error });
   }
 
   private safely(report: () => void): void {
