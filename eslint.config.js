@@ -1,0 +1,32 @@
+// Responsible for the lint rules: typescript-eslint's type-checked recommendations over src, test, bench and scripts; layout is Prettier's.
+import js from "@eslint/js";
+import { defineConfig } from "eslint/config";
+import prettier from "eslint-config-prettier";
+import tseslint from "typescript-eslint";
+
+export default defineConfig(
+  { ignores: ["dist/", "reports/", "test/generated/", "bench/profiles/"] },
+  js.configs.recommended,
+  tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // `async` here implements Promise-returning interfaces (Apollo plugin hooks, providers) and turns a throw into a rejection.
+      "@typescript-eslint/require-await": "off",
+      // As tsc's noUnusedLocals: a key left out of an object by destructuring it beside a rest is not a forgotten variable.
+      "@typescript-eslint/no-unused-vars": ["error", { ignoreRestSiblings: true }],
+    },
+  },
+  {
+    // vitest types its asymmetric matchers (expect.any, expect.objectContaining) as any, to sit anywhere in an expected value.
+    files: ["test/**/*.ts"],
+    rules: { "@typescript-eslint/no-unsafe-assignment": "off" },
+  },
+  {
+    // Plain JavaScript (the build's copy script) is outside the TypeScript project: no type information to check with.
+    files: ["**/*.{js,mjs}"],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+  },
+  prettier,
+);
