@@ -1,6 +1,7 @@
 // Responsible for the Cache-Control header of every /graphql answer: a successful read is private for a few seconds; mutations, errors, partial answers and refusals are never stored.
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { RequestHandler } from "express";
+import { OperationTypeNode } from "graphql";
 import type { RequestContext } from "../context.js";
 
 export const DEFAULT_CACHE_MAX_AGE_SECONDS = 5;
@@ -36,7 +37,7 @@ export function cacheHintsPlugin(maxAgeSeconds: number): ApolloServerPlugin<Requ
           const body = response.body;
           const failed = (errors?.length ?? 0) > 0 || (body.kind === "single" && (body.singleResult.errors?.length ?? 0) > 0);
           const store =
-            !failed && operation?.operation === "query" && (response.http.status ?? 200) === 200 && !contextValue.wallets.incomplete;
+            !failed && operation?.operation === OperationTypeNode.QUERY && (response.http.status ?? 200) === 200 && !contextValue.wallets.incomplete;
           response.http.headers.set("cache-control", store ? cacheable : NO_STORE);
           if (!store) return;
           const vary = response.http.headers.get("vary");
