@@ -15,6 +15,8 @@ export default defineConfig(
       "@typescript-eslint/require-await": "off",
       // As tsc's noUnusedLocals: a key left out of an object by destructuring it beside a rest is not a forgotten variable.
       "@typescript-eslint/no-unused-vars": ["error", { ignoreRestSiblings: true }],
+      // A server's handler reads the object it serves before that object, which needs the server's port, exists.
+      "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
     },
   },
   {

@@ -12,7 +12,7 @@ export function readYamlDocuments(path: string): unknown[] {
   const documents = parseAllDocuments(readFileSync(join(DEPLOY_DIR, path), "utf8"), { uniqueKeys: true });
   return documents.map((document) => {
     if (document.errors.length > 0) throw new Error(`${path}: ${document.errors.map((error) => error.message).join("; ")}`);
-    return document.toJS();
+    return document.toJS() as unknown;
   });
 }
 
