@@ -11,7 +11,7 @@ export interface BenchWallet {
   xpay: { instrumentUuid: string; sum: string; phone: string; deviceId: string };
 }
 
-export const walletId = (index: number): string => `bench-${String(index + 1).padStart(4, "0")}`;
+const walletId = (index: number): string => `bench-${String(index + 1).padStart(4, "0")}`;
 
 /** Amounts differ per wallet, with the scales each provider writes (decimal strings, JSON numbers, kopecks). */
 export function benchWallets(count: number): BenchWallet[] {

@@ -6,10 +6,10 @@ import type { RequestContext } from "../context.js";
 
 export const DEFAULT_CACHE_MAX_AGE_SECONDS = 5;
 export const MAX_CACHE_MAX_AGE_SECONDS = 300;
-export const NO_STORE = "no-store";
+const NO_STORE = "no-store";
 
 /** A wallet is its caller's: only the caller's own cache may keep it (never a shared one), and not past `maxAgeSeconds`. */
-export function privateFor(maxAgeSeconds: number): string {
+function privateFor(maxAgeSeconds: number): string {
   return maxAgeSeconds > 0 ? `private, max-age=${maxAgeSeconds}` : NO_STORE;
 }
 

@@ -42,10 +42,6 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
   return store;
 }
 
-export function isStoreUrl(url: string): boolean {
-  return /^sqlite:.+/.test(url) || /^postgres(ql)?:\/\//.test(url);
-}
-
 async function currentSchema(db: Kysely<Database>): Promise<string> {
   const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
   const schema = rows[0]?.schema;
