@@ -37,7 +37,10 @@ export function cacheHintsPlugin(maxAgeSeconds: number): ApolloServerPlugin<Requ
           const body = response.body;
           const failed = (errors?.length ?? 0) > 0 || (body.kind === "single" && (body.singleResult.errors?.length ?? 0) > 0);
           const store =
-            !failed && operation?.operation === OperationTypeNode.QUERY && (response.http.status ?? 200) === 200 && !contextValue.wallets.incomplete;
+            !failed &&
+            operation?.operation === OperationTypeNode.QUERY &&
+            (response.http.status ?? 200) === 200 &&
+            !contextValue.wallets.incomplete;
           response.http.headers.set("cache-control", store ? cacheable : NO_STORE);
           if (!store) return;
           const vary = response.http.headers.get("vary");

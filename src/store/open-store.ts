@@ -104,7 +104,9 @@ function openPostgres(url: string, options: StoreOptions): Store {
     // Millisecond timestamps are 64-bit integers, which pg hands over as strings by default.
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
-        oid === PG_INT8 ? (value: string) => Number(value) : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as typeof pg.types.getTypeParser,
+        oid === PG_INT8
+          ? (value: string) => Number(value)
+          : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as typeof pg.types.getTypeParser,
     },
   });
   // An idle connection the server drops must not take the process down; the next query reconnects.
