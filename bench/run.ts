@@ -36,7 +36,7 @@ async function startTogether<T extends readonly unknown[]>(starts: { [K in keyof
   const outcomes = await Promise.allSettled(starts);
   const failed = outcomes.find((outcome) => outcome.status === "rejected");
   if (failed) {
-    await Promise.all(outcomes.map((outcome) => (outcome.status === "fulfilled" && outcome.value ? stopStarted(outcome.value) : undefined)));
+    await Promise.all(outcomes.flatMap((outcome) => (outcome.status === "fulfilled" && outcome.value ? [stopStarted(outcome.value)] : [])));
     throw failed.reason;
   }
   return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as unknown as T;
@@ -80,13 +80,13 @@ try {
       const fromMemory = await rig.subgraph({ providersFrom: "memory", server: "apollo-express" });
       let peers: PeerServer[] = [];
       try {
-        let memorySubgraph: Subgraph | undefined;
-        [memorySubgraph, ...peers] = await startTogether<[Subgraph | undefined, ...PeerServer[]]>(
+        const [memorySubgraph, ...started] = await startTogether<[Subgraph | undefined, ...PeerServer[]]>(
           [
             wanted("memory") ? rig.subgraph({ providersFrom: "memory", server: "apollo-express" }) : Promise.resolve(undefined),
             ...(wanted("peer_servers") ? startPeerServers(rig) : []),
           ],
         );
+        peers = started;
         fresh = memorySubgraph;
       } catch (error) {
         await fromMemory.stop();
