@@ -93,6 +93,10 @@ export interface ProtocolDescriptor<Schema extends ProtocolSchema, Endpoints ext
   readonly secretFields: readonly string[];
   /** The fewest upstream calls its published rules allow for these questions, given the wallets' links: what the bench holds its client to. */
   fewestCalls(config: z.output<Schema>, asks: readonly BalanceQuery[], links: readonly DemoLink[]): number;
+  /** Upstream calls that read every currency of one wallet with one account there: what the router's cost of a wallet counts. */
+  callsPerWalletRead(config: z.output<Schema>): number;
+  /** Balances one wallet with one account there can have: the assumed length of `balances`. */
+  balancesPerWalletRead(config: z.output<Schema>): number;
   readonly demo: ProtocolDemo<z.output<Schema>, Endpoints, Simulators>;
 }
 
