@@ -17,6 +17,8 @@ export interface ConfiguredProtocol {
   readonly protocol: string;
   createClient(config: ProviderConfig, dependencies: ProviderDependencies): WalletProvider;
   fewestCalls(config: ProviderConfig, asks: readonly BalanceQuery[], links: readonly DemoLink[]): number;
+  callsPerWalletRead(config: ProviderConfig): number;
+  balancesPerWalletRead(config: ProviderConfig): number;
   readonly demo: { readonly bench: ProtocolBenchDemo<object, unknown> };
 }
 

@@ -1,6 +1,6 @@
 // Responsible for the AlphaSMS demo: one account holding the demo wallet on loopback, with credentials made up per start, and its configuration as an operator would write it.
 import { randomUUID } from "node:crypto";
-import { DEMO_WALLET, defineDemo, demoSecret } from "../kit/descriptor.js";
+import { DEMO_WALLET, PLACEHOLDER_SECRET, PLACEHOLDER_URL, defineDemo, demoSecret } from "../kit/descriptor.js";
 import type { AlphaSmsProviderConfig } from "./config.js";
 
 /** Where the demo AlphaSMS answers and the API keys it accepts, by account ref. */
@@ -31,6 +31,7 @@ export const alphaSmsDemo = defineDemo({
       links: [{ walletId: DEMO_WALLET, providerId: "alphasms", accountRef: "main", details: {} }],
     };
   },
+  placeholderEndpoints: { alphaSms: { baseUrl: PLACEHOLDER_URL, accounts: [{ ref: "main", apiKey: PLACEHOLDER_SECRET }] } },
   bench: {
     // One account (API key) per wallet, its ref the wallet's id.
     setup: async (walletIds): Promise<AlphaSmsBenchAccount[]> =>

@@ -17,5 +17,8 @@ export const alphaSms = defineProtocol(alphaSmsProviderConfig, {
     }
     return [...itemsByKey.values()].reduce((sum, items) => sum + Math.ceil(items / config.maxItemsPerCall), 0);
   },
+  // One call per account, which answers its one balance.
+  callsPerWalletRead: () => 1,
+  balancesPerWalletRead: () => 1,
   demo: alphaSmsDemo,
 });

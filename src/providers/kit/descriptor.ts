@@ -76,6 +76,8 @@ export interface ProtocolDemo<Config, Endpoints extends object, Simulators exten
   configs(endpoints: Endpoints, limits: DemoLimits): Config[];
   /** Starts the simulators holding the demo wallet, with credentials made up for this start. */
   start(): Promise<{ endpoints: Endpoints; simulators: Simulators; links: DemoLink[] }>;
+  /** Endpoints never called (`PLACEHOLDER_URL`, `PLACEHOLDER_SECRET`): the printed schema only counts its providers. */
+  readonly placeholderEndpoints: Endpoints;
   readonly bench: ProtocolBenchDemo<Endpoints, Setup>;
 }
 
@@ -93,6 +95,10 @@ export interface ProtocolDescriptor<Schema extends ProtocolSchema, Endpoints ext
   readonly secretFields: readonly string[];
   /** The fewest upstream calls its published rules allow for these questions, given the wallets' links: what the bench holds its client to. */
   fewestCalls(config: z.output<Schema>, asks: readonly BalanceQuery[], links: readonly DemoLink[]): number;
+  /** Upstream calls that read every currency of one wallet with one account there: what the router's cost of a wallet counts. */
+  callsPerWalletRead(config: z.output<Schema>): number;
+  /** Balances one wallet with one account there can have: the assumed length of `balances`. */
+  balancesPerWalletRead(config: z.output<Schema>): number;
   readonly demo: ProtocolDemo<z.output<Schema>, Endpoints, Simulators>;
 }
 
@@ -117,6 +123,12 @@ export function defineDemo<Config, Endpoints extends object, Simulators extends 
 
 /** Credentials are made up per demo start: the demo's simulators accept only these, and they are never printed. */
 export const demoSecret = (): string => randomBytes(24).toString("base64url");
+
+/** Where a placeholder endpoint answers: nowhere, as it is never called. */
+export const PLACEHOLDER_URL = "http://provider.invalid";
+
+/** The credentials of a placeholder endpoint. */
+export const PLACEHOLDER_SECRET = "unused";
 
 /** A made-up name that differs per start, such as "sandbox-3fa9c1". */
 export const demoName = (prefix: string, bytes: number): string => `${prefix}-${randomBytes(bytes).toString("hex")}`;

@@ -1,6 +1,6 @@
 // Responsible for the Nami Exchange demo: one account holding the demo wallet on loopback, with credentials made up per start, and its configuration as an operator would write it.
 import { randomUUID } from "node:crypto";
-import { DEMO_WALLET, defineDemo, demoName, demoSecret } from "../kit/descriptor.js";
+import { DEMO_WALLET, PLACEHOLDER_SECRET, PLACEHOLDER_URL, defineDemo, demoName, demoSecret } from "../kit/descriptor.js";
 import { DEFAULT_NAMI_ASSETS } from "./codes.js";
 import type { NamiProviderConfig } from "./config.js";
 
@@ -41,6 +41,9 @@ export const namiDemo = defineDemo({
       simulators: { nami },
       links: [{ walletId: DEMO_WALLET, providerId: "nami", accountRef: "main", details: {} }],
     };
+  },
+  placeholderEndpoints: {
+    nami: { baseUrl: PLACEHOLDER_URL, accounts: [{ ref: "main", apiKey: PLACEHOLDER_SECRET, apiSecret: PLACEHOLDER_SECRET }] },
   },
   bench: {
     // One API account per wallet, its ref the wallet's id.

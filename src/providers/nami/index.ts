@@ -13,5 +13,9 @@ export const nami = defineProtocol(namiProviderConfig, {
     const asking = walletsAsking(asks, (currency) => currency === null || Object.values(config.assets).includes(currency));
     return distinctCount(linksOf(links, config.id, asking).map((link) => link.accountRef)) * config.walletTypes.length;
   },
+  // One call per wallet type (spot, futures), which lists every asset.
+  callsPerWalletRead: (config) => config.walletTypes.length,
+  // One balance per wallet type and named asset.
+  balancesPerWalletRead: (config) => config.walletTypes.length * Object.keys(config.assets).length,
   demo: namiDemo,
 });

@@ -1,5 +1,5 @@
 // Responsible for the SLOT_SPEC demo: two partners holding the demo wallet on loopback, with credentials made up per start, and its configuration as an operator would write it.
-import { DEMO_WALLET, defineDemo, demoName, demoSecret } from "../kit/descriptor.js";
+import { DEMO_WALLET, PLACEHOLDER_SECRET, PLACEHOLDER_URL, defineDemo, demoName, demoSecret } from "../kit/descriptor.js";
 import type { SlotSpecProviderConfig } from "./config.js";
 
 /** Where a demo partner answers and the credentials it accepts. */
@@ -72,6 +72,10 @@ export const slotSpecDemo = defineDemo({
       simulators: { kyren, luckyMonaco },
       links: [],
     };
+  },
+  placeholderEndpoints: {
+    kyren: { baseUrl: PLACEHOLDER_URL, partnerId: "kyren", token: PLACEHOLDER_SECRET },
+    luckyMonaco: { baseUrl: PLACEHOLDER_URL, partnerId: "lucky-monaco", token: PLACEHOLDER_SECRET },
   },
   bench: {
     async setup(walletIds): Promise<SlotSpecBenchSetup> {

@@ -17,5 +17,9 @@ export const slotSpec = defineProtocol(slotSpecProviderConfig, {
             config.currencies.filter((currency) => ask.currency === null || ask.currency === currency).map((currency) => [ask.walletId, currency]),
           ),
         ),
+  // /user/info answers every currency of a user at once, else one call per configured currency.
+  callsPerWalletRead: (config) => (config.userInfo ? 1 : config.currencies.length),
+  // One balance per configured currency.
+  balancesPerWalletRead: (config) => config.currencies.length,
   demo: slotSpecDemo,
 });

@@ -1,6 +1,6 @@
 // Responsible for the XPAY demo: one instrument holding the demo wallet on loopback, with credentials made up per start, and its configuration as an operator would write it.
 import { randomUUID } from "node:crypto";
-import { DEMO_WALLET, defineDemo, demoSecret } from "../kit/descriptor.js";
+import { DEMO_WALLET, PLACEHOLDER_SECRET, PLACEHOLDER_URL, defineDemo, demoSecret } from "../kit/descriptor.js";
 import type { XpayProviderConfig } from "./config.js";
 import { generatePartnerKeys, generateRsaKeyPair, type RsaKeyPairPem } from "./envelope.js";
 
@@ -48,6 +48,15 @@ export const xpayDemo = defineDemo({
       simulators: { xpay },
       links: [{ walletId: DEMO_WALLET, providerId: "xpay", accountRef: "xpay-wallet", details: XPAY_DEMO_DETAILS }],
     };
+  },
+  placeholderEndpoints: {
+    xpay: {
+      baseUrl: PLACEHOLDER_URL,
+      partnerToken: PLACEHOLDER_SECRET,
+      partnerPrivateKey: PLACEHOLDER_SECRET,
+      xpayPublicKey: PLACEHOLDER_SECRET,
+      terminalId: PLACEHOLDER_SECRET,
+    },
   },
   bench: {
     async setup(walletIds): Promise<XpayBenchSetup> {

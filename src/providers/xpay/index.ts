@@ -13,5 +13,8 @@ export const xpay = defineProtocol(xpayProviderConfig, {
     const asking = walletsAsking(asks, (currency) => currency === null || currency === config.currency);
     return distinctCount(linksOf(links, config.id, asking).map((link) => link.details.instrumentUuid));
   },
+  // One call per instrument, which answers its one balance.
+  callsPerWalletRead: () => 1,
+  balancesPerWalletRead: () => 1,
   demo: xpayDemo,
 });
