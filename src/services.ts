@@ -26,7 +26,7 @@ export interface LedgerSettings {
   maxRetryDelayMs?: number;
 }
 
-export const DEFAULT_LEDGER_SETTINGS: LedgerSettings = {
+const DEFAULT_LEDGER_SETTINGS: LedgerSettings = {
   reconcileAfterMs: 60_000,
   reconcileIntervalMs: 30_000,
   retentionMs: 24 * 60 * 60 * 1000,

@@ -211,7 +211,7 @@ function readRouterSecret(inline: string | undefined, file: string | undefined):
   try {
     secret = readFileSync(file, "utf8").trim();
   } catch (error) {
-    throw new ConfigError(`WALLET_ROUTER_SECRET_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? error})`);
+    throw new ConfigError(`WALLET_ROUTER_SECRET_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   if (secret.length < 16) throw new ConfigError("WALLET_ROUTER_SECRET_FILE: the secret must have at least 16 characters");
   return secret;
@@ -240,7 +240,7 @@ function authMode(values: Values, production: boolean): AppConfig["auth"] {
     try {
       publicKeyPem = readFileSync(values.WALLET_JWT_PUBLIC_KEY_FILE, "utf8");
     } catch (error) {
-      throw new ConfigError(`WALLET_JWT_PUBLIC_KEY_FILE: cannot read ${values.WALLET_JWT_PUBLIC_KEY_FILE} (${(error as NodeJS.ErrnoException).code ?? error})`);
+      throw new ConfigError(`WALLET_JWT_PUBLIC_KEY_FILE: cannot read ${values.WALLET_JWT_PUBLIC_KEY_FILE} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
   }
   return {

@@ -12,10 +12,10 @@ type ConfigSchemas<List extends readonly { configSchema: unknown }[]> = { -reado
 const configSchemas = PROTOCOLS.map((descriptor) => descriptor.configSchema) as ConfigSchemas<typeof PROTOCOLS>;
 
 /** Every protocol's configuration; `protocol` says which one a provider speaks. */
-export const providerConfig = z.discriminatedUnion("protocol", configSchemas);
+const providerConfig = z.discriminatedUnion("protocol", configSchemas);
 export type ProviderConfig = z.output<typeof providerConfig>;
 
-export const providersFile = z
+const providersFile = z
   .strictObject({
     providers: z.array(providerConfig).min(1, "configure at least one provider"),
   })
@@ -48,7 +48,7 @@ export async function loadProvidersFile(path: string): Promise<ProvidersFile> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new ConfigError(`cannot read the providers file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    throw new ConfigError(`cannot read the providers file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   return parseProvidersFile(text, path);
 }

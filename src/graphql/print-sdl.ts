@@ -5,7 +5,7 @@ import { demoEndpoints, demoProviderConfigs } from "../sandbox/demo-providers.js
 import { buildWalletSchema } from "./schema.js";
 import { supergraphSettings, type SupergraphSettings } from "./supergraph/supergraph-settings.js";
 
-export async function serviceSdl(schema: GraphQLSchema): Promise<string> {
+async function serviceSdl(schema: GraphQLSchema): Promise<string> {
   const result = await execute({ schema, document: parse("{ _service { sdl } }") });
   const sdl = (result.data as { _service?: { sdl?: string } } | null)?._service?.sdl;
   if (!sdl) throw new Error(`the schema did not print its SDL: ${JSON.stringify(result.errors)}`);

@@ -31,8 +31,8 @@ export interface RefundPage {
 const MAX_REFUND_ID_LENGTH = 64;
 
 /** The largest refund accepted, in integer digits, and the most decimals; beyond them input is refused. */
-export const MAX_AMOUNT_INTEGER_DIGITS = 18;
-export const MAX_AMOUNT_DECIMALS = 18;
+const MAX_AMOUNT_INTEGER_DIGITS = 18;
+const MAX_AMOUNT_DECIMALS = 18;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,9 +1,9 @@
 // Responsible for the sandbox's providers: every protocol's demo simulators on loopback, holding the demo wallet "tester", and the configuration that points at them.
 import type { ProviderConfig } from "../config/providers-file.js";
-import type { DemoLimits, DemoLink } from "../providers/kit/descriptor.js";
+import type { DemoLimits, DemoLink, StoppableSimulator } from "../providers/kit/descriptor.js";
 import { PROTOCOLS, type Protocol } from "../providers/protocols.js";
 
-export { DEMO_WALLET, type DemoLink } from "../providers/kit/descriptor.js";
+export type { DemoLink } from "../providers/kit/descriptor.js";
 export { XPAY_DEMO_INSTRUMENT } from "../providers/xpay/demo.js";
 
 type UnionToIntersection<U> = (U extends unknown ? (part: U) => void : never) extends (part: infer I) => void ? I : never;
@@ -13,7 +13,7 @@ type Started = Awaited<ReturnType<Protocol["demo"]["start"]>>;
 export type DemoProviderEndpoints = { limits: DemoLimits } & UnionToIntersection<Started["endpoints"]>;
 
 /** Every protocol's demo simulators, by the same names. */
-export type DemoSimulators = UnionToIntersection<Started["simulators"]>;
+type DemoSimulators = UnionToIntersection<Started["simulators"]>;
 
 export interface DemoProviders {
   simulators: DemoSimulators;
@@ -42,7 +42,7 @@ export function demoEndpoints(parts: readonly object[]): Omit<DemoProviderEndpoi
 export async function startDemoProviders(options: { timeoutMs: number }): Promise<DemoProviders> {
   const started: Started[] = await Promise.all(PROTOCOLS.map((protocol) => protocol.demo.start()));
   const limits = { timeoutMs: options.timeoutMs, maxConnections: 16 };
-  const simulators = started.flatMap((demo) => Object.values(demo.simulators));
+  const simulators = started.flatMap((demo) => Object.values<StoppableSimulator>(demo.simulators));
   return {
     simulators: merged<DemoSimulators>(started.map((demo) => demo.simulators)),
     providers: demoProviderConfigs({ limits, ...demoEndpoints(started.map((demo) => demo.endpoints)) }),

@@ -6,14 +6,14 @@ import type { ProviderRegistry } from "../providers/registry.js";
 import { distrust } from "../providers/answer-checks.js";
 import { FailureCode, toProviderFailure, ProviderError } from "../providers/failure.js";
 
-export interface BalanceKey extends BalanceQuery {
+interface BalanceKey extends BalanceQuery {
   providerId: string;
 }
 
 export type BalanceLoader = DataLoader<BalanceKey, BalanceResult, string>;
 
 /** Two keys are the same balance when provider, wallet and currency match; `null` currency means all. */
-export function balanceCacheKey(key: BalanceKey): string {
+function balanceCacheKey(key: BalanceKey): string {
   return JSON.stringify([key.providerId, key.walletId, key.currency]);
 }
 
