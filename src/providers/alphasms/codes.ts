@@ -26,7 +26,7 @@ export const ACCESS_DENIED_ERROR = "Access denied";
  * page's "Access denied" is known; compared trimmed and case-insensitively. Any other envelope
  * error is a business refusal (REJECTED, the text as providerCode), and so is every item error.
  */
-export const AUTH_ERROR_TEXTS: ReadonlySet<string> = new Set([ACCESS_DENIED_ERROR.toLowerCase()]);
+const AUTH_ERROR_TEXTS: ReadonlySet<string> = new Set([ACCESS_DENIED_ERROR.toLowerCase()]);
 
 /**
  * INFERRED: the provider answers every error with HTTP 200, as the page shows; a 401 or 403 that

@@ -22,7 +22,7 @@ import {
   type RefundOkBody,
 } from "./wire.js";
 
-export interface SlotSpecPartner {
+interface SlotSpecPartner {
   partnerId: string;
   token: string;
 }

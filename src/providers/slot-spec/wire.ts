@@ -34,14 +34,14 @@ export type RefundRequestBody = z.infer<typeof refundRequest>;
  * ---------------------------------------------------------------------------------------------- */
 
 /** An amount as the provider wrote it, scale kept ("100.0" stays "100.0"), within AMOUNT_BOUNDS. A JSON number is refused: it may already have lost digits. */
-export const amountText = plainAmount;
+const amountText = plainAmount;
 
 /** A balance: a negative one is not something this API can hold, so the answer is not trusted. */
-export const balanceText = amountText.refine((amount) => !amount.isNegative(), "a balance cannot be negative");
+const balanceText = amountText.refine((amount) => !amount.isNegative(), "a balance cannot be negative");
 
 const ok = z.object({ status: z.literal("OK"), uuid: z.string() });
 
-export const failedAnswer = z.object({
+const failedAnswer = z.object({
   status: z.literal("Failed"),
   // See FAILED_ANSWER_MAY_OMIT_UUID in codes.ts.
   uuid: z.string().optional(),
@@ -52,13 +52,11 @@ export const failedAnswer = z.object({
 export type FailedAnswer = z.output<typeof failedAnswer>;
 
 export const balanceAnswer = z.discriminatedUnion("status", [ok.extend({ balance: balanceText }), failedAnswer]);
-export type BalanceAnswer = z.output<typeof balanceAnswer>;
 
 export const infoAnswer = z.discriminatedUnion("status", [
   ok.extend({ wallet: fewKeys(z.record(z.string().min(1), balanceText)) }),
   failedAnswer,
 ]);
-export type InfoAnswer = z.output<typeof infoAnswer>;
 
 export const refundAnswer = z.discriminatedUnion("status", [
   ok.extend({ currency: z.string(), amount: amountText, balance: balanceText }),

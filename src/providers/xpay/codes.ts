@@ -30,9 +30,6 @@ export const OperationStatus = {
 /** `Sum` is an integer number of kopecks: 1 UAH => 100, so an amount has 2 decimals. */
 export const SUM_SCALE = 2;
 
-/** XPAY's own test environment: one URL for every operation. Only a documentation value. */
-export const XPAY_TEST_URL = "https://stage-papi.xpay.com.ua:488/xpay";
-
 /** AES-128 in CBC mode with PKCS#7 padding; its key and block are 16 bytes. */
 export const AES_KEY_BYTES = 16;
 export const AES_BLOCK_BYTES = 16;

@@ -21,7 +21,7 @@ import {
 import { EnvelopeError, generateRsaKeyPair, open, readPrivateKeyPem, readPublicKeyPem, seal, type RsaKeyPairPem } from "./envelope.js";
 import { balanceRequestData, requestEnvelope, type BalanceRequestData } from "./wire.js";
 
-export interface XpayPartner {
+interface XpayPartner {
   /** The PartnerToken XPAY issued to this partner. */
   token: string;
   /** The partner's public key (PEM): checks its Sign, and seals encrypted answers to it. */

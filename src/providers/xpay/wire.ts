@@ -72,7 +72,7 @@ export const failData = z.object({
 export type FailData = z.output<typeof failData>;
 
 /** `Sum`: kopecks, exact (never through a JS number) and within AMOUNT_BOUNDS, as a 2-decimal amount. */
-export const sumKopecks = minorUnitsAmount(SUM_SCALE, { digitStrings: SUM_MAY_BE_DIGIT_STRING }).refine((amount) => NEGATIVE_SUM_ACCEPTED || !amount.isNegative(), "a balance cannot be negative");
+const sumKopecks = minorUnitsAmount(SUM_SCALE, { digitStrings: SUM_MAY_BE_DIGIT_STRING }).refine((amount) => NEGATIVE_SUM_ACCEPTED || !amount.isNegative(), "a balance cannot be negative");
 
 /** The balance record inside DecodedData / EncodedData. */
 export const balanceRecord = z.object({
@@ -80,4 +80,3 @@ export const balanceRecord = z.object({
   Sum: sumKopecks,
   DateTime: z.string().optional(),
 });
-export type BalanceRecord = z.output<typeof balanceRecord>;
