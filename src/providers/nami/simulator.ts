@@ -214,6 +214,7 @@ class NamiExchange implements SimulatedProtocol {
     const ids = [...new Set([...this.listedAssets, ...wallet.keys()])].sort(byAssetId);
     return ids.map((assetId) => {
       const holding = wallet.get(assetId) ?? { value: "0", locked: "0" };
+      // Each asset's `type` echoes the wallet type asked, as the page's spot example does (the client only checks its shape).
       return { assetId, value: holding.value, lockedValue: holding.locked, type: WALLET_TYPE_CODES[walletType] };
     });
   }

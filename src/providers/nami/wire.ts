@@ -19,7 +19,7 @@ const balanceEntry = z
   .object({
     value: amount,
     locked_value: amount,
-    // See ENTRY_TYPE_ECHOES_WALLET_TYPE in codes.ts: checked for shape only.
+    // INFERRED: it echoes the wallet type asked (the page shows 0 for spot). Nothing relies on that, so only its shape is checked.
     type: jsonInteger,
   })
   // A wallet cannot hold less than nothing, nor lock more than it holds: such an answer is not trusted as money.
