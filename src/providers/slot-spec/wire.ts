@@ -4,7 +4,7 @@ import { ScaledDecimal, isPlainDecimal } from "../../money/decimal.js";
 import { plainAmount } from "../answer-amounts.js";
 import { fewKeys } from "../answer-size.js";
 import { jsonInteger, jsonNumberText } from "../json-body.js";
-import { CURRENCY_FORM, ID_MAX_LENGTH, ID_MIN_LENGTH, UUID_FORM, UUID_LENGTH } from "./codes.js";
+import { CURRENCY_FORM, FAILED_ANSWER_MAY_OMIT_UUID, ID_MAX_LENGTH, ID_MIN_LENGTH, UUID_FORM, UUID_LENGTH } from "./codes.js";
 
 /* ------------------------------------------------------------------------------------------------
  * Request bodies (the simulator validates with these too, so both sides share the documented limits)
@@ -43,8 +43,8 @@ const ok = z.object({ status: z.literal("OK"), uuid: z.string() });
 
 const failedAnswer = z.object({
   status: z.literal("Failed"),
-  // See FAILED_ANSWER_MAY_OMIT_UUID in codes.ts.
-  uuid: z.string().optional(),
+  // Without FAILED_ANSWER_MAY_OMIT_UUID, a Failed answer lacking `uuid` is not the documented shape.
+  uuid: FAILED_ANSWER_MAY_OMIT_UUID ? z.string().optional() : z.string(),
   code: jsonInteger,
   // The page types it as a number, every example carries a string: take either, it is only shown.
   reason: z.union([z.string(), jsonNumberText]).optional(),
