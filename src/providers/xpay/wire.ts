@@ -60,6 +60,9 @@ export const answerEnvelope = z.object({
 });
 export type AnswerEnvelope = z.output<typeof answerEnvelope>;
 
+/** An encrypted answer's `KeyAES` and `Sign`, wherever they sit (see ENCODED_ANSWER_KEYS_AT_TOP_LEVEL). */
+export const encodedAnswerKeys = answerEnvelope.pick({ KeyAES: true, Sign: true });
+
 /** `Data` of a "done" answer: the balance record as a JSON text, in the clear or encrypted. */
 export const doneData = z.union([z.object({ DecodedData: z.string() }), z.object({ EncodedData: z.string().min(1) })]);
 
