@@ -31,7 +31,7 @@ const RETRYABLE: Record<FailureCode, boolean> = {
   [FailureCode.CIRCUIT_OPEN]: true,
 };
 
-export function isRetryable(code: FailureCode): boolean {
+function isRetryable(code: FailureCode): boolean {
   return RETRYABLE[code];
 }
 
@@ -93,7 +93,7 @@ export function toProviderFailure(providerId: string, currency: string | null, e
 }
 
 /** Characters of a failure's message: it may quote a provider's own words, which are not ours to pass on in bulk. */
-export const MAX_FAILURE_MESSAGE_LENGTH = 300;
+const MAX_FAILURE_MESSAGE_LENGTH = 300;
 
 function bounded(message: string): string {
   return message.length > MAX_FAILURE_MESSAGE_LENGTH ? `${message.slice(0, MAX_FAILURE_MESSAGE_LENGTH)}…` : message;

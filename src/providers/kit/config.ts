@@ -2,7 +2,7 @@
 import { z } from "zod";
 
 /** Mirrors the account link service's limit, so that every configured ref can be linked. */
-export const ACCOUNT_REF_MAX_LENGTH = 128;
+const ACCOUNT_REF_MAX_LENGTH = 128;
 
 /** An http(s) URL that paths are appended to. */
 export const providerBaseUrl = z
@@ -21,7 +21,13 @@ export const accountRef = z
   .min(1)
   .max(ACCOUNT_REF_MAX_LENGTH)
   // An account link's accountRef cannot hold control characters: such a ref could never be linked.
-  .refine((ref) => !/[\u0000-\u001f]/.test(ref), "must be printable characters");
+  .refine((ref) => !hasControlCharacter(ref), "must be printable characters");
+
+/** True when `text` holds a C0 control character (U+0000 to U+001F); compared by code unit, since no surrogate falls in that range. */
+function hasControlCharacter(text: string): boolean {
+  for (let index = 0; index < text.length; index++) if (text.charCodeAt(index) < 0x20) return true;
+  return false;
+}
 
 /** At least one account, no two with the same `ref` (a link names one account). */
 export function accountsByRef<Account extends z.ZodType<{ ref: string }>>(account: Account, emptyMessage?: string) {
