@@ -47,13 +47,11 @@ function stopStarted(started: unknown): Promise<void> {
 }
 
 try {
-  const [overHttp, floor] = await startTogether<[Subgraph, FanoutFloor | undefined]>(
-    [
-      rig.subgraph({ providersFrom: "http", server: "apollo-express" }),
-      // --quick leaves out the floor: it is context for figure 2, not a budget.
-      wanted("fanout_latency") && !durations.quick ? startFanoutFloor() : Promise.resolve(undefined),
-    ],
-  );
+  const [overHttp, floor] = await startTogether<[Subgraph, FanoutFloor | undefined]>([
+    rig.subgraph({ providersFrom: "http", server: "apollo-express" }),
+    // --quick leaves out the floor: it is context for figure 2, not a budget.
+    wanted("fanout_latency") && !durations.quick ? startFanoutFloor() : Promise.resolve(undefined),
+  ]);
   // The memory figure's subgraph, when it is started ahead.
   let fresh: Subgraph | undefined;
   try {
@@ -80,12 +78,10 @@ try {
       const fromMemory = await rig.subgraph({ providersFrom: "memory", server: "apollo-express" });
       let peers: PeerServer[] = [];
       try {
-        const [memorySubgraph, ...started] = await startTogether<[Subgraph | undefined, ...PeerServer[]]>(
-          [
-            wanted("memory") ? rig.subgraph({ providersFrom: "memory", server: "apollo-express" }) : Promise.resolve(undefined),
-            ...(wanted("peer_servers") ? startPeerServers(rig) : []),
-          ],
-        );
+        const [memorySubgraph, ...started] = await startTogether<[Subgraph | undefined, ...PeerServer[]]>([
+          wanted("memory") ? rig.subgraph({ providersFrom: "memory", server: "apollo-express" }) : Promise.resolve(undefined),
+          ...(wanted("peer_servers") ? startPeerServers(rig) : []),
+        ]);
         peers = started;
         fresh = memorySubgraph;
       } catch (error) {

@@ -75,7 +75,9 @@ export async function createServices(options: ServicesOptions): Promise<ProcessS
   }
   const maxRetryDelayMs = settings.maxRetryDelayMs ?? DEFAULT_LEDGER_SETTINGS.maxRetryDelayMs!;
   if (maxRetryDelayMs < settings.reconcileAfterMs) {
-    throw new ConfigError(`WALLET_RECONCILE_MAX_DELAY_MS (${maxRetryDelayMs}) must be at least WALLET_RECONCILE_AFTER_MS (${settings.reconcileAfterMs})`);
+    throw new ConfigError(
+      `WALLET_RECONCILE_MAX_DELAY_MS (${maxRetryDelayMs}) must be at least WALLET_RECONCILE_AFTER_MS (${settings.reconcileAfterMs})`,
+    );
   }
   const store = await openStore(storeUrl);
   const links = new AccountLinkStore(store.db);

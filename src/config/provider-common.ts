@@ -1,9 +1,7 @@
 // Responsible for the configuration fields every provider shares, whatever its protocol.
 import { z } from "zod";
 
-export const currencyCode = z
-  .string()
-  .regex(/^[A-Z0-9]{3,5}$/, "must be 3 to 5 uppercase letters or digits, such as USD or USDT");
+export const currencyCode = z.string().regex(/^[A-Z0-9]{3,5}$/, "must be 3 to 5 uppercase letters or digits, such as USD or USDT");
 
 /** What a provider's resilience policy uses when its configuration leaves a field out (applied in code, so configurations built in code need not name them). */
 export const RESILIENCE_DEFAULTS = {

@@ -120,11 +120,10 @@ export class ProviderHttp {
     if (error instanceof ProviderError) return error;
     const code = errorCode(error);
     if (signal.aborted || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
-      return new ProviderError(
-        FailureCode.TIMEOUT,
-        `no answer within ${this.options.timeoutMs} ms`,
-        { cause: error, requestSent: code !== "UND_ERR_CONNECT_TIMEOUT" },
-      );
+      return new ProviderError(FailureCode.TIMEOUT, `no answer within ${this.options.timeoutMs} ms`, {
+        cause: error,
+        requestSent: code !== "UND_ERR_CONNECT_TIMEOUT",
+      });
     }
     if (code && NOT_SENT_CODES.has(code)) {
       return new ProviderError(FailureCode.UNREACHABLE, `cannot connect (${code})`, { cause: error, requestSent: false });

@@ -103,11 +103,11 @@ export class ProviderResilience {
   async run<T>(kind: CallKind, attempt: Attempt<T>): Promise<T> {
     const deadline = performance.now() + this.timeoutMs;
     if (kind === "reconcile") {
-      return this.budget.execute(({ signal }) =>
-        this.bulkhead.execute(({ signal: slot }) => this.attempts("write", deadline, attempt, slot), signal),
-      ).catch((error: unknown) => {
-        throw this.asProviderError(error);
-      });
+      return this.budget
+        .execute(({ signal }) => this.bulkhead.execute(({ signal: slot }) => this.attempts("write", deadline, attempt, slot), signal))
+        .catch((error: unknown) => {
+          throw this.asProviderError(error);
+        });
     }
     try {
       const value = await this.budget.execute(({ signal }) =>
@@ -170,7 +170,10 @@ export class ProviderResilience {
       );
     }
     if (error instanceof BulkheadRejectedError) {
-      return new ProviderError(FailureCode.UNREACHABLE, "too many calls are waiting for this provider", { cause: error, requestSent: false });
+      return new ProviderError(FailureCode.UNREACHABLE, "too many calls are waiting for this provider", {
+        cause: error,
+        requestSent: false,
+      });
     }
     if (error instanceof TaskCancelledError) {
       // The budget ran out while the call waited for a slot or a probe: nothing was sent by this call.

@@ -48,7 +48,10 @@ export class NamiClient extends BatchProviderClient {
       .forWallets(this.info.id, [...new Set(queries.map((query) => query.walletId))])
       .catch((error: unknown) => {
         // Not the exchange's fault, but without the links nothing can be asked: the batch fails, saying why.
-        throw new ProviderError(FailureCode.BAD_RESPONSE, "the wallets' Nami accounts could not be looked up", { cause: error, requestSent: false });
+        throw new ProviderError(FailureCode.BAD_RESPONSE, "the wallets' Nami accounts could not be looked up", {
+          cause: error,
+          requestSent: false,
+        });
       });
 
     // Shared by every query of the batch: one call per (account, wallet type), whoever asks and for what.
@@ -71,7 +74,9 @@ export class NamiClient extends BatchProviderClient {
       plans.map(async (plan, index) => {
         const query = queries[index]!;
         const { values, errors } = await gatherParts(plan);
-        const balances = values.flatMap(({ value }) => value.filter((balance) => query.currency === null || balance.currency === query.currency));
+        const balances = values.flatMap(({ value }) =>
+          value.filter((balance) => query.currency === null || balance.currency === query.currency),
+        );
         return { balances, failures: this.failuresOf(query, errors) };
       }),
     );
@@ -81,7 +86,9 @@ export class NamiClient extends BatchProviderClient {
   private async readWallet(accountRef: string, walletType: NamiWalletType): Promise<AccountBalance[]> {
     const account = this.credentials.get(accountRef);
     if (!account) {
-      throw new ProviderError(UNCONFIGURED_ACCOUNT_FAILURE, `no API key is configured for the account "${accountRef}"`, { requestSent: false });
+      throw new ProviderError(UNCONFIGURED_ACCOUNT_FAILURE, `no API key is configured for the account "${accountRef}"`, {
+        requestSent: false,
+      });
     }
     // No `currency` parameter: without it one call answers every asset of the wallet.
     const query = signedQueryString(account.apiSecret, [
@@ -104,7 +111,10 @@ export class NamiClient extends BatchProviderClient {
   /** The documented success, or the ProviderError its answer means. */
   private readAnswer(status: number, body: string): BalanceOkAnswer {
     if (AUTH_FAILURE_HTTP_STATUSES.has(status)) {
-      throw new ProviderError(FailureCode.AUTH_FAILED, `the exchange refused our API key or signature (HTTP ${status}${refusalText(body)})`);
+      throw new ProviderError(
+        FailureCode.AUTH_FAILED,
+        `the exchange refused our API key or signature (HTTP ${status}${refusalText(body)})`,
+      );
     }
     if (status >= 500) throw new ProviderError(FailureCode.UPSTREAM_ERROR, `the exchange answered HTTP ${status}`);
     if (status === RATE_LIMITED_HTTP_STATUS) {
@@ -115,13 +125,18 @@ export class NamiClient extends BatchProviderClient {
     const envelope = typeof json === "object" && json !== null ? (json as Record<string, unknown>) : {};
     if (envelope.status === BROKER_ERROR_STATUS) {
       const failed = shaped(brokerErrorAnswer, json);
-      throw new ProviderError(FailureCode.REJECTED, `the exchange refused the request: ${brokerErrorText(failed)}`, { providerCode: String(failed.code) });
+      throw new ProviderError(FailureCode.REJECTED, `the exchange refused the request: ${brokerErrorText(failed)}`, {
+        providerCode: String(failed.code),
+      });
     }
     if (status !== 200) {
       // The page tabs its refusal "400" with `statusCode: 401` in the body: the body says what it is.
       const refusal = unauthorizedAnswer.safeParse(json);
       if (refusal.success && AUTH_FAILURE_HTTP_STATUSES.has(refusal.data.statusCode)) {
-        throw new ProviderError(FailureCode.AUTH_FAILED, `the exchange refused our API key or signature (HTTP ${status}${refusalText(body)})`);
+        throw new ProviderError(
+          FailureCode.AUTH_FAILED,
+          `the exchange refused our API key or signature (HTTP ${status}${refusalText(body)})`,
+        );
       }
       throw new ProviderError(FailureCode.BAD_RESPONSE, `the exchange answered HTTP ${status}`);
     }
@@ -155,7 +170,6 @@ export class NamiClient extends BatchProviderClient {
   private failuresOf(query: BalanceQuery, errors: readonly PartError[]): ProviderFailure[] {
     return failuresByCause(this.info.id, query.currency, errors);
   }
-
 }
 
 function uniqueRefs(links: readonly AccountLink[]): string[] {
@@ -176,4 +190,3 @@ function refusalText(body: string): string {
     return "";
   }
 }
-
