@@ -6,6 +6,7 @@ import { endToEnd, endToEndCpuRatio } from "./figures/end-to-end.js";
 import { fanoutLatency, startFanoutFloor, type FanoutFloor } from "./figures/fanout-latency.js";
 import { layerOverhead } from "./figures/layer-overhead.js";
 import { memory } from "./figures/memory.js";
+import { providerCpu, startClientFloor, type ClientFloor } from "./figures/provider-cpu.js";
 import { peerServers, startPeerServers, type PeerServer } from "./figures/peer-servers.js";
 import { closeAll, refunds, startRefundSubgraphs } from "./figures/refunds.js";
 import { upstreamEfficiency } from "./figures/upstream-efficiency.js";
@@ -47,10 +48,15 @@ function stopStarted(started: unknown): Promise<void> {
 }
 
 try {
-  const [overHttp, floor] = await startTogether<[Subgraph, FanoutFloor | undefined]>([
+  const protocols = wanted("provider_cpu") ? [...new Set(rig.simulators.providers.map((provider) => provider.protocol))] : [];
+  const [overHttp, floor, clientFloor, ...byProtocol] = await startTogether<
+    [Subgraph, FanoutFloor | undefined, ClientFloor | undefined, ...Subgraph[]]
+  >([
     rig.subgraph({ providersFrom: "http", server: "apollo-express" }),
     // --quick leaves out the floor: it is context for figure 2, not a budget.
     wanted("fanout_latency") && !durations.quick ? startFanoutFloor() : Promise.resolve(undefined),
+    protocols.length > 0 ? startClientFloor(rig) : Promise.resolve(undefined),
+    ...protocols.map((protocol) => rig.subgraph({ providersFrom: "http", server: "apollo-express", protocol })),
   ]);
   // The memory figure's subgraph, when it is started ahead.
   let fresh: Subgraph | undefined;
@@ -106,11 +112,20 @@ try {
       const e2e = await endToEnd(rig, overHttp);
       figures.push(...e2e.figures, endToEndCpuRatio(e2e.measured, layer.subgraph));
     }
+
+    if (clientFloor) {
+      log("provider_cpu");
+      const subgraphs = new Map<string | null, Subgraph>([
+        ...protocols.map((protocol, index) => [protocol, byProtocol[index]!] as const),
+        [null, overHttp],
+      ]);
+      figures.push(...(await providerCpu(rig, subgraphs, clientFloor)));
+    }
   } catch (error) {
     await fresh?.stop();
     throw error;
   } finally {
-    await Promise.all([overHttp.stop(), floor?.stop()]);
+    await Promise.all([overHttp.stop(), floor?.stop(), clientFloor?.stop(), ...byProtocol.map((subgraph) => subgraph.stop())]);
   }
 
   // The refunds' subgraphs start while the memory figure runs: RSS does not depend on how fast the requests go.
