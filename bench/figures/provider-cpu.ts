@@ -26,6 +26,21 @@ export function startClientFloor(rig: Rig): Promise<ClientFloor> {
 /** One subgraph per protocol (its providers only), and the subgraph with every provider under `null`. */
 export type SubgraphsByProtocol = ReadonlyMap<string | null, Subgraph>;
 
+const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, count) => sum + count, 0);
+
+/** Counts reset once no call arrives any more: calls of the load before (still in flight as it ended) are not the query's. */
+async function quiet(rig: Rig): Promise<void> {
+  for (let tries = 0; tries < 20; tries++) {
+    await rig.simulators.resetCalls();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    if (total(await rig.simulators.calls()) === 0) {
+      await rig.simulators.resetCalls();
+      return;
+    }
+  }
+  throw new Error("the simulators are still being called 5 s after the load ended");
+}
+
 export async function providerCpu(rig: Rig, subgraphs: SubgraphsByProtocol, floor: ClientFloor): Promise<FigureRecord[]> {
   const operation = walletsByEntities(rig.walletIds.slice(0, LAYER_WALLETS));
   const figures: FigureRecord[] = [];
@@ -34,9 +49,9 @@ export async function providerCpu(rig: Rig, subgraphs: SubgraphsByProtocol, floo
   const throughputSeconds = Math.min(2, rig.durations.throughputSeconds);
   for (const [protocol, subgraph] of subgraphs) {
     const target = rig.target(subgraph.ready.graphqlUrl, operation.body);
-    await rig.simulators.resetCalls();
+    await quiet(rig);
     await rig.post(subgraph.ready.graphqlUrl, operation.body);
-    const calls = Object.values(await rig.simulators.calls()).reduce((sum, count) => sum + count, 0);
+    const calls = total(await rig.simulators.calls());
     const floorRun = { protocol, lanes: LANES };
     await measureThroughput(rig.load, subgraph, target, { connections: LANES, seconds: warmupSeconds });
     await floor.call("run", { ...floorRun, seconds: warmupSeconds });
