@@ -48,15 +48,10 @@ function stopStarted(started: unknown): Promise<void> {
 }
 
 try {
-  const protocols = wanted("provider_cpu") ? [...new Set(rig.simulators.providers.map((provider) => provider.protocol))] : [];
-  const [overHttp, floor, clientFloor, ...byProtocol] = await startTogether<
-    [Subgraph, FanoutFloor | undefined, ClientFloor | undefined, ...Subgraph[]]
-  >([
+  const [overHttp, floor] = await startTogether<[Subgraph, FanoutFloor | undefined]>([
     rig.subgraph({ providersFrom: "http", server: "apollo-express" }),
     // --quick leaves out the floor: it is context for figure 2, not a budget.
     wanted("fanout_latency") && !durations.quick ? startFanoutFloor() : Promise.resolve(undefined),
-    protocols.length > 0 ? startClientFloor(rig) : Promise.resolve(undefined),
-    ...protocols.map((protocol) => rig.subgraph({ providersFrom: "http", server: "apollo-express", protocol })),
   ]);
   // The memory figure's subgraph, when it is started ahead.
   let fresh: Subgraph | undefined;
@@ -112,20 +107,11 @@ try {
       const e2e = await endToEnd(rig, overHttp);
       figures.push(...e2e.figures, endToEndCpuRatio(e2e.measured, layer.subgraph));
     }
-
-    if (clientFloor) {
-      log("provider_cpu");
-      const subgraphs = new Map<string | null, Subgraph>([
-        ...protocols.map((protocol, index) => [protocol, byProtocol[index]!] as const),
-        [null, overHttp],
-      ]);
-      figures.push(...(await providerCpu(rig, subgraphs, clientFloor)));
-    }
   } catch (error) {
     await fresh?.stop();
     throw error;
   } finally {
-    await Promise.all([overHttp.stop(), floor?.stop(), clientFloor?.stop(), ...byProtocol.map((subgraph) => subgraph.stop())]);
+    await Promise.all([overHttp.stop(), floor?.stop()]);
   }
 
   // The refunds' subgraphs start while the memory figure runs: RSS does not depend on how fast the requests go.
@@ -150,6 +136,27 @@ try {
   if (refundSubgraphs) {
     log("refunds");
     figures.push(...(await refunds(rig, await refundSubgraphs)));
+  }
+
+  // Last, in processes of their own started here: six more processes alive earlier would change what the others
+  // measure (the memory figure's process, idle meanwhile, read a third more RSS growth).
+  if (wanted("provider_cpu")) {
+    const protocols = [...new Set(rig.simulators.providers.map((provider) => provider.protocol))];
+    const [clientFloor, all, ...byProtocol] = await startTogether<[ClientFloor, Subgraph, ...Subgraph[]]>([
+      startClientFloor(rig),
+      rig.subgraph({ providersFrom: "http", server: "apollo-express" }),
+      ...protocols.map((protocol) => rig.subgraph({ providersFrom: "http", server: "apollo-express", protocol })),
+    ]);
+    try {
+      log("provider_cpu");
+      const subgraphs = new Map<string | null, Subgraph>([
+        ...protocols.map((protocol, index) => [protocol, byProtocol[index]!] as const),
+        [null, all],
+      ]);
+      figures.push(...(await providerCpu(rig, subgraphs, clientFloor)));
+    } finally {
+      await Promise.all([clientFloor.stop(), all.stop(), ...byProtocol.map((subgraph) => subgraph.stop())]);
+    }
   }
 } finally {
   await rig.stop();
