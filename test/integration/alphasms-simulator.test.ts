@@ -1,41 +1,24 @@
 // Checks that the AlphaSMS simulator answers as the provider's page says, errors included, over real HTTP on loopback.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AlphaSmsSimulator } from "../../src/providers/alphasms/simulator.js";
+import { exchange, expectHangEndedByStop, expectRefuseThenListensAgain, type Answer } from "../support/simulator-http.js";
 
 const MAIN_KEY = "bb56a4369eb19-main-cfec6d1776bd25";
 const OTHER_KEY = "other-key";
 const PATH = "/api/json.php";
 
-interface Answer {
-  status: number;
-  text: string;
-  json: Record<string, unknown> | undefined;
-}
-
 let simulator: AlphaSmsSimulator;
 
-async function post(
+const post = (
   body: unknown,
   options: { path?: string; contentType?: string | null; method?: string; signal?: AbortSignal } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = {};
-  if (options.contentType !== null) headers["content-type"] = options.contentType ?? "application/json";
-  const response = await fetch(`${simulator.url}${options.path ?? PATH}`, {
-    method: options.method ?? "POST",
-    headers,
-    body: options.method === "GET" ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+): Promise<Answer> =>
+  exchange(`${simulator.url}${options.path ?? PATH}`, {
+    method: options.method,
+    headers: options.contentType === null ? {} : { "content-type": options.contentType ?? "application/json" },
+    body,
     signal: options.signal,
   });
-  const text = await response.text();
-  let json: Record<string, unknown> | undefined;
-  try {
-    // Only shapes and strings are read from `json`; amounts are always checked on `text`.
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, text, json };
-}
 
 const balanceRequest = (auth = MAIN_KEY, count = 1): object => ({
   auth,
@@ -245,16 +228,7 @@ describe("AlphaSMS simulator: knobs", () => {
   });
 
   it("hang never answers, and stop() ends the hanging request", async () => {
-    await simulator.setFault("hang");
-    await expect(post(balanceRequest(), { signal: AbortSignal.timeout(300) })).rejects.toThrow();
-    const pending = post(balanceRequest());
-    pending.catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(simulator.calls(PATH)).toBe(2);
-    const started = performance.now();
-    await simulator.stop();
-    expect(performance.now() - started).toBeLessThan(1_000);
-    await expect(pending).rejects.toThrow();
+    await expectHangEndedByStop(simulator, (signal) => post(balanceRequest(), { signal }), PATH);
   });
 
   it("slow answers only after slowMs, with the true answer", async () => {
@@ -275,15 +249,12 @@ describe("AlphaSMS simulator: knobs", () => {
   });
 
   it("refuse closes the port for real, and clearing it listens again on the same URL", async () => {
-    const url = simulator.url;
     await post(balanceRequest());
-    await simulator.setFault("refuse");
-    const error: unknown = await post(balanceRequest()).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(Error);
-    expect((error as Error & { cause?: { code?: string } }).cause?.code).toBe("ECONNREFUSED");
-    await simulator.setFault(null);
-    expect(simulator.url).toBe(url);
-    expect((await post(balanceRequest())).json).toMatchObject({ success: true });
+    await expectRefuseThenListensAgain(
+      simulator,
+      () => post(balanceRequest()),
+      (answer) => expect(answer.json).toMatchObject({ success: true }),
+    );
   });
 
   it("a fault scoped to one key leaves the other keys alone", async () => {

@@ -12,6 +12,7 @@ import {
   type SealedEnvelope,
 } from "../../src/providers/xpay/envelope.js";
 import { XpaySimulator } from "../../src/providers/xpay/simulator.js";
+import { exchange, expectHangEndedByStop, expectRefuseThenListensAgain, type Answer } from "../support/simulator-http.js";
 
 const TOKEN = "3b4e5666-b585-491a-af31-516e47b25041";
 const CLEAR_TOKEN = "72a8ddb8-9145-4a41-af1a-8c48ecaa4be1";
@@ -24,12 +25,6 @@ let xpayKeys: RsaKeyPairPem;
 let partnerKeys: RsaKeyPairPem;
 let clearPartnerKeys: RsaKeyPairPem;
 let simulator: XpaySimulator;
-
-interface Answer {
-  status: number;
-  text: string;
-  json: Record<string, unknown> | undefined;
-}
 
 /** The 40003 Data the client sends, with the parts a test may change. */
 function data(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -65,20 +60,7 @@ function envelope(content: unknown, sending: Sending = {}): object {
 async function post(body: unknown, options: { path?: string; method?: string; signal?: AbortSignal; url?: string } = {}): Promise<Answer> {
   const base = options.url ?? simulator.url;
   const url = options.path === undefined ? base : `${new URL(base).origin}${options.path}`;
-  const response = await fetch(url, {
-    method: options.method ?? "POST",
-    headers: { "content-type": "application/json" },
-    body: options.method === "GET" ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    signal: options.signal,
-  });
-  const text = await response.text();
-  let json: Record<string, unknown> | undefined;
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, text, json };
+  return exchange(url, { method: options.method, headers: { "content-type": "application/json" }, body, signal: options.signal });
 }
 
 const ask = (content: unknown = data(), sending: Sending = {}): Promise<Answer> => post(envelope(content, sending));
@@ -309,16 +291,7 @@ describe("XPAY simulator: knobs", () => {
   });
 
   it("hang never answers, and stop() ends the hanging request", async () => {
-    await simulator.setFault("hang");
-    await expect(post(envelope(data()), { signal: AbortSignal.timeout(300) })).rejects.toThrow();
-    const pending = ask();
-    pending.catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(simulator.calls("/xpay")).toBe(2);
-    const started = performance.now();
-    await simulator.stop();
-    expect(performance.now() - started).toBeLessThan(1_000);
-    await expect(pending).rejects.toThrow();
+    await expectHangEndedByStop(simulator, (signal) => post(envelope(data()), { signal }), "/xpay");
   });
 
   it("slow answers late", async () => {
@@ -340,14 +313,11 @@ describe("XPAY simulator: knobs", () => {
   });
 
   it("refuse closes the port for real, and clearing it listens again on the same URL", async () => {
-    const url = simulator.url;
-    await simulator.setFault("refuse");
-    const error: unknown = await ask().catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(Error);
-    expect((error as Error & { cause?: { code?: string } }).cause?.code).toBe("ECONNREFUSED");
-    await simulator.setFault(null);
-    expect(simulator.url).toBe(url);
-    expect((await ask()).json).toMatchObject({ Message: "done" });
+    await expectRefuseThenListensAgain(
+      simulator,
+      () => ask(),
+      (answer) => expect(answer.json).toMatchObject({ Message: "done" }),
+    );
   });
 
   it("a fault scoped to one instrument leaves the others alone", async () => {
