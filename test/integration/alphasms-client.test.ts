@@ -12,8 +12,8 @@ import { alphaSmsProviderConfig, type AlphaSmsProviderConfig } from "../../src/p
 import { AlphaSmsSimulator } from "../../src/providers/alphasms/simulator.js";
 import { FailureCode } from "../../src/providers/failure.js";
 import type { AccountDirectory, BalanceQuery, BalanceResult } from "../../src/providers/provider.js";
-import type { SimulatorFault } from "../../src/providers/simulator-knobs.js";
 import { openStore } from "../../src/store/open-store.js";
+import { FAULT_OUTCOMES, amounts, expectUnreachableUntilReopened, loadAgainstHang } from "../support/provider-faults.js";
 
 const PROVIDER_ID = "alphasms";
 const PATH = "/api/json.php";
@@ -86,11 +86,6 @@ function client(overrides: Partial<AlphaSmsProviderConfig> = {}, accounts: Accou
   );
   clients.push(created);
   return created;
-}
-
-/** The amounts of a result as text, so scale is part of what is compared. */
-function amounts(result: BalanceResult): Record<string, string> {
-  return Object.fromEntries(result.balances.map((balance) => [`${balance.account}/${balance.currency}`, balance.amount.toString()]));
 }
 
 /** Item counts the simulator received, by key, sorted: calls run concurrently, in no fixed order. */
@@ -359,16 +354,7 @@ describe("AlphaSmsClient: balances", () => {
     expect(amounts(alice!)).toEqual({ "shared-a/UAH": "500.25", "dollars/USD": "1200.5" });
   });
 
-  const faults: [SimulatorFault, FailureCode, boolean][] = [
-    ["hang", FailureCode.TIMEOUT, true],
-    ["slow", FailureCode.TIMEOUT, true],
-    ["http500", FailureCode.UPSTREAM_ERROR, true],
-    ["malformed", FailureCode.BAD_RESPONSE, false],
-    ["bad-shape", FailureCode.BAD_RESPONSE, false],
-    ["auth", FailureCode.AUTH_FAILED, false],
-  ];
-
-  it.each(faults)("%s on one key gives %s (retryable %s) to its accounts' queries only", async (fault, code, retryable) => {
+  it.each(FAULT_OUTCOMES)("%s on one key gives %s (retryable %s) to its accounts' queries only", async (fault, code, retryable) => {
     await simulator.setFault(fault, { apiKey: KEYS.shared });
     const started = performance.now();
     const [alice, tester, bob, aliceUsd] = await client({ timeoutMs: 300 }).loadBalances([
@@ -393,24 +379,22 @@ describe("AlphaSmsClient: balances", () => {
   });
 
   it("a timeout is bounded by the client's timeout against a hanging provider", async () => {
-    await simulator.setFault("hang");
-    const started = performance.now();
-    const [result] = await client({ timeoutMs: 300 }).loadBalances([{ walletId: "tester", currency: null }]);
-    const elapsed = performance.now() - started;
-    expect(result!.failures).toMatchObject([{ code: FailureCode.TIMEOUT, retryable: true }]);
-    expect(elapsed).toBeGreaterThanOrEqual(290);
-    expect(elapsed).toBeLessThan(300 + 300);
+    const result = await loadAgainstHang(
+      simulator,
+      async () => (await client({ timeoutMs: 300 }).loadBalances([{ walletId: "tester", currency: null }]))[0]!,
+      300,
+    );
+    expect(result.failures).toMatchObject([{ code: FailureCode.TIMEOUT, retryable: true }]);
   });
 
   it("a refused connection is UNREACHABLE and retryable, and the client recovers when the port reopens", async () => {
     const target = client({ timeoutMs: 500 });
-    expect(amounts((await target.loadBalances([{ walletId: "tester", currency: null }]))[0]!)).toEqual({ "main/UAH": "31.1683" });
-    await simulator.setFault("refuse");
-    const [result] = await target.loadBalances([{ walletId: "tester", currency: null }]);
-    expect(result!.balances).toEqual([]);
-    expect(result!.failures).toMatchObject([{ code: FailureCode.UNREACHABLE, retryable: true }]);
-    await simulator.setFault(null);
-    expect(amounts((await target.loadBalances([{ walletId: "tester", currency: null }]))[0]!)).toEqual({ "main/UAH": "31.1683" });
+    const refused = await expectUnreachableUntilReopened(
+      simulator,
+      async () => (await target.loadBalances([{ walletId: "tester", currency: null }]))[0]!,
+      (result) => expect(amounts(result)).toEqual({ "main/UAH": "31.1683" }),
+    );
+    expect(refused.balances).toEqual([]);
   });
 
   it("a failing link lookup is a failure of every query, never a rejected batch", async () => {

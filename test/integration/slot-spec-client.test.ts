@@ -8,11 +8,11 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ScaledDecimal } from "../../src/money/decimal.js";
 import { FailureCode } from "../../src/providers/failure.js";
-import type { BalanceQuery, BalanceResult, RefundOutcome, RefundRequest } from "../../src/providers/provider.js";
-import type { SimulatorFault } from "../../src/providers/simulator-knobs.js";
+import type { BalanceQuery, RefundOutcome, RefundRequest } from "../../src/providers/provider.js";
 import { SlotSpecClient, requestUuidFor } from "../../src/providers/slot-spec/client.js";
 import { slotSpecProviderConfig, type SlotSpecProviderConfig } from "../../src/providers/slot-spec/config.js";
 import { SlotSpecSimulator } from "../../src/providers/slot-spec/simulator.js";
+import { FAULT_OUTCOMES, amounts, expectUnreachableUntilReopened, loadAgainstHang } from "../support/provider-faults.js";
 
 const PARTNER = { partnerId: "kyren-partner", token: "s3cret-token" };
 
@@ -35,11 +35,6 @@ function client(overrides: Partial<SlotSpecProviderConfig> = {}): SlotSpecClient
   });
   clients.push(created);
   return created;
-}
-
-/** The amounts of a result as text, so scale is part of what is compared. */
-function amounts(result: BalanceResult): Record<string, string> {
-  return Object.fromEntries(result.balances.map((balance) => [`${balance.account}/${balance.currency}`, balance.amount.toString()]));
 }
 
 async function refund(
@@ -230,20 +225,11 @@ describe("SlotSpecClient: balances", () => {
     expect(result!.failures[0]).toMatchObject({ currency: null, code: FailureCode.AUTH_FAILED, retryable: false });
   });
 
-  const faults: [SimulatorFault, FailureCode, boolean][] = [
-    ["hang", FailureCode.TIMEOUT, true],
-    ["slow", FailureCode.TIMEOUT, true],
-    ["http500", FailureCode.UPSTREAM_ERROR, true],
-    ["malformed", FailureCode.BAD_RESPONSE, false],
-    ["bad-shape", FailureCode.BAD_RESPONSE, false],
-    ["auth", FailureCode.AUTH_FAILED, false],
-  ];
-
   describe.each([
     ["/user/balance", false],
     ["/user/info", true],
   ])("faults, through %s", (_, userInfo) => {
-    it.each(faults)("%s on one wallet gives %s (retryable %s) for its queries only", async (fault, code, retryable) => {
+    it.each(FAULT_OUTCOMES)("%s on one wallet gives %s (retryable %s) for its queries only", async (fault, code, retryable) => {
       await simulator.setFault(fault, { userId: "victim" });
       const started = performance.now();
       const results = await client({ timeoutMs: 200, userInfo }).loadBalances([
@@ -274,23 +260,21 @@ describe("SlotSpecClient: balances", () => {
   });
 
   it("a timeout is bounded by the client's timeout against a hanging provider", async () => {
-    await simulator.setFault("hang");
-    const started = performance.now();
-    const [result] = await client({ timeoutMs: 200 }).loadBalances([{ walletId: "tester", currency: "USD" }]);
-    const elapsed = performance.now() - started;
-    expect(result!.failures[0]).toMatchObject({ code: FailureCode.TIMEOUT, retryable: true });
-    expect(elapsed).toBeGreaterThanOrEqual(190);
-    expect(elapsed).toBeLessThan(200 + 300);
+    const result = await loadAgainstHang(
+      simulator,
+      async () => (await client({ timeoutMs: 200 }).loadBalances([{ walletId: "tester", currency: "USD" }]))[0]!,
+      200,
+    );
+    expect(result.failures[0]).toMatchObject({ code: FailureCode.TIMEOUT, retryable: true });
   });
 
   it("a refused connection is UNREACHABLE and retryable, and the client recovers when the port reopens", async () => {
     const target = client({ timeoutMs: 500 });
-    expect(amounts((await target.loadBalances([{ walletId: "tester", currency: "USD" }]))[0]!)).toEqual({ "tester/USD": "100.0" });
-    await simulator.setFault("refuse");
-    const [result] = await target.loadBalances([{ walletId: "tester", currency: "USD" }]);
-    expect(result!.failures).toMatchObject([{ code: FailureCode.UNREACHABLE, retryable: true }]);
-    await simulator.setFault(null);
-    expect(amounts((await target.loadBalances([{ walletId: "tester", currency: "USD" }]))[0]!)).toEqual({ "tester/USD": "100.0" });
+    await expectUnreachableUntilReopened(
+      simulator,
+      async () => (await target.loadBalances([{ walletId: "tester", currency: "USD" }]))[0]!,
+      (result) => expect(amounts(result)).toEqual({ "tester/USD": "100.0" }),
+    );
   });
 });
 
