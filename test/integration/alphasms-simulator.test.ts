@@ -1,7 +1,7 @@
 // Checks that the AlphaSMS simulator answers as the provider's page says, errors included, over real HTTP on loopback.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AlphaSmsSimulator } from "../../src/providers/alphasms/simulator.js";
-import { exchange, expectHangEndedByStop, expectRefuseThenListensAgain, type Answer } from "../support/simulator-http.js";
+import { exchange, itPlaysTheSharedKnobs, type Answer } from "../support/simulator-http.js";
 
 const MAIN_KEY = "bb56a4369eb19-main-cfec6d1776bd25";
 const OTHER_KEY = "other-key";
@@ -153,6 +153,13 @@ describe("AlphaSMS simulator: errors, all with HTTP 200", () => {
 });
 
 describe("AlphaSMS simulator: knobs", () => {
+  itPlaysTheSharedKnobs({
+    simulator: () => simulator,
+    send: (signal) => post(balanceRequest(), { signal }),
+    path: PATH,
+    expectAnswered: (answer) => expect(answer.json).toMatchObject({ success: true }),
+  });
+
   it("counts calls by path and in all, faults and errors included, and resets them", async () => {
     await post(balanceRequest());
     await post(balanceRequest("wrong"));
@@ -162,13 +169,6 @@ describe("AlphaSMS simulator: knobs", () => {
     simulator.resetCalls();
     expect(simulator.calls()).toBe(0);
     expect(simulator.received()).toEqual([]);
-  });
-
-  it("delays answers by the latency set", async () => {
-    simulator.setLatency(150);
-    const started = performance.now();
-    expect((await post(balanceRequest())).json).toMatchObject({ success: true });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
   });
 
   it("answers at the latency set, neither early nor a timer tick late, and says how long each answer took", async () => {
@@ -189,13 +189,6 @@ describe("AlphaSMS simulator: knobs", () => {
     simulator.resetCalls();
     await post(balanceRequest());
     expect(simulator.answerTimes()).toEqual([]);
-  });
-
-  it("http500 answers HTTP 500, and clearing it answers again", async () => {
-    await simulator.setFault("http500");
-    expect((await post(balanceRequest())).status).toBe(500);
-    await simulator.setFault(null);
-    expect((await post(balanceRequest())).status).toBe(200);
   });
 
   it("malformed answers invalid JSON that still carries the amount", async () => {
@@ -227,10 +220,6 @@ describe("AlphaSMS simulator: knobs", () => {
     expect(answer.json).toEqual({ success: false, error: "Access denied" });
   });
 
-  it("hang never answers, and stop() ends the hanging request", async () => {
-    await expectHangEndedByStop(simulator, (signal) => post(balanceRequest(), { signal }), PATH);
-  });
-
   it("slow answers only after slowMs, with the true answer", async () => {
     const slow = await AlphaSmsSimulator.start({ accounts: [{ apiKey: MAIN_KEY, amount: "31.1683" }], slowMs: 300 });
     try {
@@ -246,15 +235,6 @@ describe("AlphaSMS simulator: knobs", () => {
     } finally {
       await slow.stop();
     }
-  });
-
-  it("refuse closes the port for real, and clearing it listens again on the same URL", async () => {
-    await post(balanceRequest());
-    await expectRefuseThenListensAgain(
-      simulator,
-      () => post(balanceRequest()),
-      (answer) => expect(answer.json).toMatchObject({ success: true }),
-    );
   });
 
   it("a fault scoped to one key leaves the other keys alone", async () => {

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { NamiSimulator } from "../../src/providers/nami/simulator.js";
 import { signQueryString } from "../../src/providers/nami/signature.js";
-import { exchange, expectHangEndedByStop, expectRefuseThenListensAgain, type Answer } from "../support/simulator-http.js";
+import { exchange, itPlaysTheSharedKnobs, type Answer } from "../support/simulator-http.js";
 
 const PATH = "/api/v4/user/balance";
 const MAIN = { apiKey: "key-main", apiSecret: "secret-main" };
@@ -257,6 +257,13 @@ describe("Nami simulator: refusals", () => {
 });
 
 describe("Nami simulator: knobs", () => {
+  itPlaysTheSharedKnobs({
+    simulator: () => simulator,
+    send: (signal) => get({ signal }),
+    path: PATH,
+    expectAnswered: (answer) => expect(answer.status).toBe(200),
+  });
+
   it("counts calls by path and in all, refused ones too, and resets them", async () => {
     await get();
     await get({ parameters: futures() });
@@ -267,20 +274,6 @@ describe("Nami simulator: knobs", () => {
     expect(simulator.calls()).toBe(4);
     simulator.resetCalls();
     expect(simulator.calls()).toBe(0);
-  });
-
-  it("delays answers by the latency set", async () => {
-    simulator.setLatency(150);
-    const started = performance.now();
-    expect((await get()).status).toBe(200);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
-  });
-
-  it("http500 answers HTTP 500, then clears", async () => {
-    await simulator.setFault("http500");
-    expect((await get()).status).toBe(500);
-    await simulator.setFault(null);
-    expect((await get()).status).toBe(200);
   });
 
   it("malformed answers invalid JSON made from the true answer", async () => {
@@ -322,10 +315,6 @@ describe("Nami simulator: knobs", () => {
     await expect(simulator.setFault("refuse", { apiKey: MAIN.apiKey })).rejects.toThrow();
   });
 
-  it("hang never answers, and stop() ends the hanging request", async () => {
-    await expectHangEndedByStop(simulator, (signal) => get({ signal }), PATH);
-  });
-
   it("slow answers the true answer, late", async () => {
     const slow = await NamiSimulator.start({ accounts: [{ ...MAIN, spot: { "22": "1" } }], slowMs: 300 });
     try {
@@ -337,9 +326,5 @@ describe("Nami simulator: knobs", () => {
     } finally {
       await slow.stop();
     }
-  });
-
-  it("refuse closes the port for real, and clearing it listens again on the same URL", async () => {
-    await expectRefuseThenListensAgain(simulator, get, (answer) => expect(answer.status).toBe(200));
   });
 });

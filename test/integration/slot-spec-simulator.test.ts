@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SlotSpecSimulator } from "../../src/providers/slot-spec/simulator.js";
-import { exchange, expectHangEndedByStop, expectRefuseThenListensAgain, type Answer } from "../support/simulator-http.js";
+import { exchange, itPlaysTheSharedKnobs, type Answer } from "../support/simulator-http.js";
 
 const PARTNER = { partnerId: "partner-a", token: "token-a" };
 const OTHER_PARTNER = { partnerId: "partner-b", token: "token-b" };
@@ -189,6 +189,13 @@ describe("SLOT_SPEC simulator: refunds", () => {
 describe("SLOT_SPEC simulator: knobs", () => {
   const balanceBody = (): object => ({ id: "tester", currency: "USD", uuid: randomUUID() });
 
+  itPlaysTheSharedKnobs({
+    simulator: () => simulator,
+    send: (signal) => post("/user/balance", balanceBody(), { signal }),
+    path: "/user/balance",
+    expectAnswered: (answer) => expect(answer.json).toMatchObject({ status: "OK" }),
+  });
+
   it("counts calls by path and in all, and resets them", async () => {
     await post("/user/balance", balanceBody());
     await post("/user/balance", balanceBody());
@@ -200,20 +207,6 @@ describe("SLOT_SPEC simulator: knobs", () => {
     expect(simulator.calls()).toBe(4);
     simulator.resetCalls();
     expect(simulator.calls()).toBe(0);
-  });
-
-  it("delays answers by the latency set", async () => {
-    simulator.setLatency(150);
-    const started = performance.now();
-    expect((await post("/user/balance", balanceBody())).json).toMatchObject({ status: "OK" });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
-  });
-
-  it("http500 answers HTTP 500", async () => {
-    await simulator.setFault("http500");
-    expect((await post("/user/balance", balanceBody())).status).toBe(500);
-    await simulator.setFault(null);
-    expect((await post("/user/balance", balanceBody())).status).toBe(200);
   });
 
   it("malformed answers invalid JSON, like the page's own example", async () => {
@@ -239,10 +232,6 @@ describe("SLOT_SPEC simulator: knobs", () => {
     expect(answer.json).toMatchObject({ status: "Failed", code: 401 });
   });
 
-  it("hang never answers, and stop() ends the hanging request", async () => {
-    await expectHangEndedByStop(simulator, (signal) => post("/user/balance", balanceBody(), { signal }), "/user/balance");
-  });
-
   it("slow acts at once but answers late: the refund has happened before its answer", async () => {
     const slow = await SlotSpecSimulator.start({ partners: [PARTNER], wallets: { rich: { USD: "300.0" } }, slowMs: 400 });
     try {
@@ -261,15 +250,6 @@ describe("SLOT_SPEC simulator: knobs", () => {
     } finally {
       await slow.stop();
     }
-  });
-
-  it("refuse closes the port for real, and clearing it listens again on the same URL", async () => {
-    await post("/user/balance", balanceBody());
-    await expectRefuseThenListensAgain(
-      simulator,
-      () => post("/user/balance", balanceBody()),
-      (answer) => expect(answer.json).toMatchObject({ status: "OK" }),
-    );
   });
 
   it("a fault scoped to one user leaves the others alone", async () => {

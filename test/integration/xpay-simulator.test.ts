@@ -12,7 +12,7 @@ import {
   type SealedEnvelope,
 } from "../../src/providers/xpay/envelope.js";
 import { XpaySimulator } from "../../src/providers/xpay/simulator.js";
-import { exchange, expectHangEndedByStop, expectRefuseThenListensAgain, type Answer } from "../support/simulator-http.js";
+import { exchange, itPlaysTheSharedKnobs, type Answer } from "../support/simulator-http.js";
 
 const TOKEN = "3b4e5666-b585-491a-af31-516e47b25041";
 const CLEAR_TOKEN = "72a8ddb8-9145-4a41-af1a-8c48ecaa4be1";
@@ -237,6 +237,13 @@ describe("XPAY simulator: refused requests (the inferred 401 answer)", () => {
 });
 
 describe("XPAY simulator: knobs", () => {
+  itPlaysTheSharedKnobs({
+    simulator: () => simulator,
+    send: (signal) => post(envelope(data()), { signal }),
+    path: "/xpay",
+    expectAnswered: (answer) => expect(answer.json).toMatchObject({ Message: "done" }),
+  });
+
   it("counts calls by path and in all, and resets them", async () => {
     await ask();
     await ask(data(), { token: "unknown" });
@@ -246,20 +253,6 @@ describe("XPAY simulator: knobs", () => {
     expect(simulator.calls()).toBe(3);
     simulator.resetCalls();
     expect(simulator.calls()).toBe(0);
-  });
-
-  it("delays answers by the latency set", async () => {
-    simulator.setLatency(150);
-    const started = performance.now();
-    expect((await ask()).json).toMatchObject({ Message: "done" });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
-  });
-
-  it("http500 answers HTTP 500, until cleared", async () => {
-    await simulator.setFault("http500");
-    expect((await ask()).status).toBe(500);
-    await simulator.setFault(null);
-    expect((await ask()).status).toBe(200);
   });
 
   it("malformed answers invalid JSON", async () => {
@@ -290,10 +283,6 @@ describe("XPAY simulator: knobs", () => {
     expect(answer.json).toEqual(UNAUTHORIZED);
   });
 
-  it("hang never answers, and stop() ends the hanging request", async () => {
-    await expectHangEndedByStop(simulator, (signal) => post(envelope(data()), { signal }), "/xpay");
-  });
-
   it("slow answers late", async () => {
     const slow = await XpaySimulator.start({
       keys: xpayKeys,
@@ -310,14 +299,6 @@ describe("XPAY simulator: knobs", () => {
     } finally {
       await slow.stop();
     }
-  });
-
-  it("refuse closes the port for real, and clearing it listens again on the same URL", async () => {
-    await expectRefuseThenListensAgain(
-      simulator,
-      () => ask(),
-      (answer) => expect(answer.json).toMatchObject({ Message: "done" }),
-    );
   });
 
   it("a fault scoped to one instrument leaves the others alone", async () => {

@@ -1,5 +1,5 @@
-// Responsible for the simulator tests' requests over real HTTP and for the fault checks every simulator answers alike.
-import { expect } from "vitest";
+// Responsible for the simulator tests' requests over real HTTP and for the knob tests every simulator must pass alike.
+import { expect, it } from "vitest";
 
 export interface Answer {
   status: number;
@@ -8,7 +8,7 @@ export interface Answer {
   json: Record<string, unknown> | undefined;
 }
 
-export interface Exchange {
+interface Exchange {
   /** Default POST. */
   method?: string;
   headers?: Record<string, string>;
@@ -36,44 +36,65 @@ export async function exchange(url: string, request: Exchange = {}): Promise<Ans
   return { status: response.status, text, json };
 }
 
-/** What the shared fault checks need of a simulator. */
-interface FaultySimulator {
+/** What the shared knob tests need of a simulator. */
+interface KnobbedSimulator {
   readonly url: string;
-  setFault(fault: "hang" | "refuse" | null): Promise<void>;
+  setFault(fault: "hang" | "refuse" | "http500" | null): Promise<void>;
+  setLatency(ms: number): void;
   calls(path?: string): number;
   stop(): Promise<void>;
 }
 
-/** "hang": a request is never answered (it times out), and stop() promptly ends one left hanging. */
-export async function expectHangEndedByStop(
-  simulator: FaultySimulator,
-  send: (signal?: AbortSignal) => Promise<unknown>,
-  path: string,
-): Promise<void> {
-  await simulator.setFault("hang");
-  await expect(send(AbortSignal.timeout(300))).rejects.toThrow();
-  const pending = send();
-  pending.catch(() => undefined);
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  expect(simulator.calls(path)).toBe(2);
-  const started = performance.now();
-  await simulator.stop();
-  expect(performance.now() - started).toBeLessThan(1_000);
-  await expect(pending).rejects.toThrow();
+interface SharedKnobTests {
+  /** The simulator of the test running (each test starts its own). */
+  simulator: () => KnobbedSimulator;
+  /** A well-formed request the simulator answers with the true answer. */
+  send: (signal?: AbortSignal) => Promise<Answer>;
+  /** The path `send` calls, as the simulator counts it. */
+  path: string;
+  /** Checks that an answer is the true one. */
+  expectAnswered: (answer: Answer) => void;
 }
 
-/** "refuse": the port is closed for real (ECONNREFUSED), and clearing the fault listens again on the same URL. */
-export async function expectRefuseThenListensAgain(
-  simulator: FaultySimulator,
-  send: () => Promise<Answer>,
-  expectAnsweredAgain: (answer: Answer) => void,
-): Promise<void> {
-  const url = simulator.url;
-  await simulator.setFault("refuse");
-  const error: unknown = await send().catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(Error);
-  expect((error as Error & { cause?: { code?: string } }).cause?.code).toBe("ECONNREFUSED");
-  await simulator.setFault(null);
-  expect(simulator.url).toBe(url);
-  expectAnsweredAgain(await send());
+/** The latency, http500, hang and refuse knobs, which every simulator must play alike. */
+export function itPlaysTheSharedKnobs({ simulator, send, path, expectAnswered }: SharedKnobTests): void {
+  it("delays answers by the latency set", async () => {
+    simulator().setLatency(150);
+    const started = performance.now();
+    expectAnswered(await send());
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it("http500 answers HTTP 500, until cleared", async () => {
+    await simulator().setFault("http500");
+    expect((await send()).status).toBe(500);
+    await simulator().setFault(null);
+    expect((await send()).status).toBe(200);
+  });
+
+  it("hang never answers, and stop() ends the hanging request", async () => {
+    await simulator().setFault("hang");
+    await expect(send(AbortSignal.timeout(300))).rejects.toThrow();
+    const pending = send();
+    pending.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(simulator().calls(path)).toBe(2);
+    const started = performance.now();
+    await simulator().stop();
+    expect(performance.now() - started).toBeLessThan(1_000);
+    await expect(pending).rejects.toThrow();
+  });
+
+  it("refuse closes the port for real, and clearing it listens again on the same URL", async () => {
+    const url = simulator().url;
+    // An open keep-alive connection must not outlive the closed port.
+    expectAnswered(await send());
+    await simulator().setFault("refuse");
+    const error: unknown = await send().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error & { cause?: { code?: string } }).cause?.code).toBe("ECONNREFUSED");
+    await simulator().setFault(null);
+    expect(simulator().url).toBe(url);
+    expectAnswered(await send());
+  });
 }
