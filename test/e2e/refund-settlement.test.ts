@@ -3,7 +3,7 @@
 // still in the history after a restart. Each ends with the ledger equal to the provider's debits, key by key.
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +14,7 @@ import { dataOf, postGraphQL } from "../support/graphql-http.js";
 import { auditKeys, expectLedgerEqualsProvider, isUnsettled, summary, type KeyAudit } from "../support/ledger-audit.js";
 import { sendRefund } from "../support/refund-requests.js";
 import { STORE_KINDS, type StoreKind, type TestStore } from "../support/stores.js";
-import { slotSpecProvidersYaml, startSubgraphProcess, type SubgraphProcess } from "../support/subgraph-process.js";
+import { startSubgraphProcess, writeLuckyMonacoProvidersFile, type SubgraphProcess } from "../support/subgraph-process.js";
 
 const PARTNER = { partnerId: "settlement-test", token: "settlement-token" };
 const TIMEOUT_MS = 1_000;
@@ -38,20 +38,7 @@ beforeAll(async () => {
   simulator = await SlotSpecSimulator.start({ partners: [PARTNER], wallets: { tester: { USD: "1000000.00" } }, slowMs: 10_000 });
   scratch = await mkdtemp(join(tmpdir(), "wallet-settlement-"));
   providersFile = join(scratch, "providers.yaml");
-  await writeFile(
-    providersFile,
-    slotSpecProvidersYaml([
-      {
-        id: "lucky-monaco",
-        name: "Lucky Monaco",
-        baseUrl: simulator.url,
-        partnerId: PARTNER.partnerId,
-        tokenEnv: "LUCKY_TOKEN",
-        canRefund: true,
-        timeoutMs: TIMEOUT_MS,
-      },
-    ]),
-  );
+  await writeLuckyMonacoProvidersFile(providersFile, simulator.url, PARTNER.partnerId, TIMEOUT_MS);
 });
 
 afterEach(async () => {

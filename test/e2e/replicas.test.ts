@@ -1,6 +1,6 @@
 // Refunds across real processes: two replicas on one PostgreSQL never debit a key twice; a replica killed mid-refund loses nothing.
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { SlotSpecSimulator } from "../../src/providers/slot-spec/simulator.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
 import { sendRefund, type RefundOutcomeWord } from "../support/refund-requests.js";
 import { STORE_KINDS, type StoreKind, type TestStore } from "../support/stores.js";
-import { slotSpecProvidersYaml, startSubgraphProcess, type SubgraphProcess } from "../support/subgraph-process.js";
+import { startSubgraphProcess, writeLuckyMonacoProvidersFile, type SubgraphProcess } from "../support/subgraph-process.js";
 
 const PARTNER = { partnerId: "replica-test", token: "replica-token" };
 const TIMEOUT_MS = 1_000;
@@ -25,20 +25,7 @@ beforeAll(async () => {
   simulator = await SlotSpecSimulator.start({ partners: [PARTNER], wallets: { tester: { USD: "1000000.00" } } });
   scratch = await mkdtemp(join(tmpdir(), "wallet-replicas-"));
   providersFile = join(scratch, "providers.yaml");
-  await writeFile(
-    providersFile,
-    slotSpecProvidersYaml([
-      {
-        id: "lucky-monaco",
-        name: "Lucky Monaco",
-        baseUrl: simulator.url,
-        partnerId: PARTNER.partnerId,
-        tokenEnv: "LUCKY_TOKEN",
-        canRefund: true,
-        timeoutMs: TIMEOUT_MS,
-      },
-    ]),
-  );
+  await writeLuckyMonacoProvidersFile(providersFile, simulator.url, PARTNER.partnerId, TIMEOUT_MS);
 });
 
 afterEach(() => {
