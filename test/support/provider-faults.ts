@@ -19,6 +19,12 @@ export function amounts(result: BalanceResult): Record<string, string> {
   return Object.fromEntries(result.balances.map((balance) => [`${balance.account}/${balance.currency}`, balance.amount.toString()]));
 }
 
+/** Each result has exactly these amounts, one record a query, and not one failure. */
+export function expectAmountsWithoutFailures(results: BalanceResult[], expected: Record<string, string>[]): void {
+  expect(results.map(amounts)).toEqual(expected);
+  expect(results.every((result) => result.failures.length === 0)).toBe(true);
+}
+
 /** Against a hanging provider a load ends when the client's timeout does, not before and not long after; returns its result. */
 export async function loadAgainstHang(
   simulator: { setFault(fault: "hang"): Promise<void> },
