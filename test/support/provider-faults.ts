@@ -20,7 +20,7 @@ export function amounts(result: BalanceResult): Record<string, string> {
 }
 
 /** Each result has exactly these amounts, one record a query, and not one failure. */
-export function expectAmountsWithoutFailures(results: BalanceResult[], expected: Record<string, string>[]): void {
+export function expectAmountsOnly(results: BalanceResult[], expected: Record<string, string>[]): void {
   expect(results.map(amounts)).toEqual(expected);
   expect(results.every((result) => result.failures.length === 0)).toBe(true);
 }
