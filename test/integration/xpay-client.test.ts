@@ -12,7 +12,6 @@ import { XpayClient, transactionDateTime } from "../../src/providers/xpay/client
 import { xpayProviderConfig, type XpayProviderConfig } from "../../src/providers/xpay/config.js";
 import {
   KeyFormatError,
-  generatePartnerKeys,
   generateRsaKeyPair,
   open,
   readPrivateKeyPem,
@@ -24,14 +23,8 @@ import { XpaySimulator } from "../../src/providers/xpay/simulator.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
 import { FAULT_OUTCOMES, amounts, expectAmountsOnly, expectUnreachableUntilReopened, loadAgainstHang } from "../support/provider-faults.js";
 import { HostileProvider } from "../support/hostile-provider.js";
+import { CLEAR_TOKEN, DEVICE, PHONE, TESTER_CARD, TESTER_WALLET, TOKEN, xpayPartners, xpayPartyKeys } from "../support/xpay-partner.js";
 
-const TOKEN = "3b4e5666-b585-491a-af31-516e47b25041";
-const CLEAR_TOKEN = "72a8ddb8-9145-4a41-af1a-8c48ecaa4be1";
-const PHONE = "380501234567";
-const DEVICE = "0Ht9z0yh5aDNr5-js1zGFz5QTmIE=";
-
-const TESTER_WALLET = "1b982500-59bb-4ec8-8c03-a4cbabea1355";
-const TESTER_CARD = "ead5ea7a-f19f-44ec-8742-3621b4bfdc18";
 const BOB_WALLET = randomUUID();
 const VICTIM_WALLET = randomUUID();
 
@@ -114,21 +107,13 @@ function client(overrides: Partial<XpayProviderConfig> = {}, accounts: AccountDi
 }
 
 beforeAll(async () => {
-  [xpayKeys, partnerKeys, clearPartnerKeys, strangerKeys] = await Promise.all([
-    generateRsaKeyPair(),
-    generatePartnerKeys(),
-    generatePartnerKeys(),
-    generateRsaKeyPair(),
-  ]);
+  [[xpayKeys, partnerKeys, clearPartnerKeys], strangerKeys] = await Promise.all([xpayPartyKeys(), generateRsaKeyPair()]);
 });
 
 beforeEach(async () => {
   simulator = await XpaySimulator.start({
     keys: xpayKeys,
-    partners: [
-      { token: TOKEN, publicKeyPem: partnerKeys.publicKeyPem },
-      { token: CLEAR_TOKEN, publicKeyPem: clearPartnerKeys.publicKeyPem, answers: "decoded" },
-    ],
+    partners: xpayPartners(partnerKeys, clearPartnerKeys),
     instruments: {
       [TESTER_WALLET]: { sum: "50000", phone: PHONE, deviceId: DEVICE },
       [TESTER_CARD]: { sum: "12345678901234567801" },

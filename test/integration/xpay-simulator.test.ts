@@ -2,8 +2,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
-  generatePartnerKeys,
-  generateRsaKeyPair,
   open,
   readPrivateKeyPem,
   readPublicKeyPem,
@@ -13,13 +11,16 @@ import {
 } from "../../src/providers/xpay/envelope.js";
 import { XpaySimulator } from "../../src/providers/xpay/simulator.js";
 import { exchange, itPlaysTheSharedKnobs, type Answer } from "../support/simulator-http.js";
-
-const TOKEN = "3b4e5666-b585-491a-af31-516e47b25041";
-const CLEAR_TOKEN = "72a8ddb8-9145-4a41-af1a-8c48ecaa4be1";
-const WALLET = "1b982500-59bb-4ec8-8c03-a4cbabea1355";
-const CARD = "ead5ea7a-f19f-44ec-8742-3621b4bfdc18";
-const PHONE = "380501234567";
-const DEVICE = "0Ht9z0yh5aDNr5-js1zGFz5QTmIE=";
+import {
+  CLEAR_TOKEN,
+  DEVICE,
+  PHONE,
+  TESTER_CARD as CARD,
+  TESTER_WALLET as WALLET,
+  TOKEN,
+  xpayPartners,
+  xpayPartyKeys,
+} from "../support/xpay-partner.js";
 
 let xpayKeys: RsaKeyPairPem;
 let partnerKeys: RsaKeyPairPem;
@@ -88,16 +89,13 @@ const failed = (reason: number): object => ({
 const UNAUTHORIZED = { Code: 401, Message: "unauthorized", Data: {}, KeyAES: "", Sign: "" };
 
 beforeAll(async () => {
-  [xpayKeys, partnerKeys, clearPartnerKeys] = await Promise.all([generateRsaKeyPair(), generatePartnerKeys(), generatePartnerKeys()]);
+  [xpayKeys, partnerKeys, clearPartnerKeys] = await xpayPartyKeys();
 });
 
 beforeEach(async () => {
   simulator = await XpaySimulator.start({
     keys: xpayKeys,
-    partners: [
-      { token: TOKEN, publicKeyPem: partnerKeys.publicKeyPem },
-      { token: CLEAR_TOKEN, publicKeyPem: clearPartnerKeys.publicKeyPem, answers: "decoded" },
-    ],
+    partners: xpayPartners(partnerKeys, clearPartnerKeys),
     instruments: {
       [WALLET]: { sum: "50000", phone: PHONE, deviceId: DEVICE },
       [CARD]: { sum: "123456789012345678901" },
