@@ -25,21 +25,6 @@ export function expectAmountsOnly(results: BalanceResult[], expected: Record<str
   expect(results.every((result) => result.failures.length === 0)).toBe(true);
 }
 
-/** Against a hanging provider a load ends when the client's timeout does, not before and not long after; returns its result. */
-export async function loadAgainstHang(
-  simulator: { setFault(fault: "hang"): Promise<void> },
-  load: () => Promise<BalanceResult>,
-  timeoutMs: number,
-): Promise<BalanceResult> {
-  await simulator.setFault("hang");
-  const started = performance.now();
-  const result = await load();
-  const elapsed = performance.now() - started;
-  expect(elapsed).toBeGreaterThanOrEqual(timeoutMs - 10);
-  expect(elapsed).toBeLessThan(timeoutMs + 300);
-  return result;
-}
-
 /**
  * A refused connection is UNREACHABLE and retryable, and the same client answers again once the port reopens.
  * Returns the refused result for checks of its own.
