@@ -13,7 +13,7 @@ import { RefundByIdDocument, RefundHistoryDocument } from "../generated/graphql.
 import { dataOf, postGraphQL } from "../support/graphql-http.js";
 import { auditKeys, expectLedgerEqualsProvider, isUnsettled, summary, type KeyAudit } from "../support/ledger-audit.js";
 import { sendRefund } from "../support/refund-requests.js";
-import { STORE_KINDS, type StoreKind, type TestStore } from "../support/stores.js";
+import { STORE_KINDS, TestStores } from "../support/stores.js";
 import { startSubgraphProcess, writeLuckyMonacoProvidersFile, type SubgraphProcess } from "../support/subgraph-process.js";
 
 const PARTNER = { partnerId: "settlement-test", token: "settlement-token" };
@@ -32,7 +32,7 @@ let simulator: SlotSpecSimulator;
 let scratch: string;
 let providersFile: string;
 const processes: SubgraphProcess[] = [];
-const stores: TestStore[] = [];
+const stores = new TestStores();
 
 beforeAll(async () => {
   simulator = await SlotSpecSimulator.start({ partners: [PARTNER], wallets: { tester: { USD: "1000000.00" } }, slowMs: 10_000 });
@@ -49,7 +49,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await simulator?.stop();
-  for (const store of stores) await store.drop();
+  await stores.dropAll();
   await rm(scratch, { recursive: true, force: true });
 });
 
@@ -68,12 +68,6 @@ function startReplica(storeUrl: string, clock: Record<string, string> = {}): Sub
   });
   processes.push(replica);
   return replica;
-}
-
-async function newStore(kind: StoreKind): Promise<TestStore> {
-  const store = await kind.create();
-  stores.push(store);
-  return store;
 }
 
 async function audit(storeUrl: string, keys: string[]): Promise<KeyAudit[]> {
@@ -109,7 +103,7 @@ const providerStatus = async (url: string): Promise<string> =>
 
 describe.each(STORE_KINDS)("a replica killed mid-refund on $name", (kind) => {
   it("restarts into a provider slow and then down, never opens the circuit on its own retries, and settles every key once it answers", async () => {
-    const store = await newStore(kind);
+    const store = await stores.create(kind);
     const first = startReplica(store.url);
     const firstUrl = await first.ready;
     const keys = Array.from({ length: 12 }, () => randomUUID());
@@ -158,7 +152,7 @@ describe.each(STORE_KINDS)("a replica killed mid-refund on $name", (kind) => {
   }, 120_000);
 
   it("keeps a refund settled a month ago in the history after a restart, its key released and its record whole", async () => {
-    const store = await newStore(kind);
+    const store = await stores.create(kind);
     const first = startReplica(store.url);
     const firstUrl = await first.ready;
     const key = randomUUID();
@@ -221,7 +215,7 @@ describe("two replicas on PostgreSQL, one clock a second ahead", () => {
     );
     expect(skewed - Date.now()).toBeGreaterThan(800);
 
-    const store = await newStore(STORE_KINDS.find((kind) => kind.name === "PostgreSQL")!);
+    const store = await stores.create(STORE_KINDS.find((kind) => kind.name === "PostgreSQL")!);
     const [onTime, ahead] = await Promise.all([startReplica(store.url).ready, startReplica(store.url, CLOCK_ONE_SECOND_AHEAD).ready]);
     const keys = Array.from({ length: 8 }, () => randomUUID());
 
