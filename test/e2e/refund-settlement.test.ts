@@ -13,6 +13,7 @@ import { RefundByIdDocument, RefundHistoryDocument } from "../generated/graphql.
 import { dataOf, postGraphQL } from "../support/graphql-http.js";
 import { auditKeys, expectLedgerEqualsProvider, isUnsettled, summary, type KeyAudit } from "../support/ledger-audit.js";
 import { sendRefund } from "../support/refund-requests.js";
+import { ageRefund } from "../support/refund-records.js";
 import { STORE_KINDS, TestStores } from "../support/stores.js";
 import { startSubgraphProcess, writeLuckyMonacoProvidersFile, type SubgraphProcess } from "../support/subgraph-process.js";
 
@@ -162,15 +163,7 @@ describe.each(STORE_KINDS)("a replica killed mid-refund on $name", (kind) => {
 
     // A month passes.
     const direct = await openStore(store.url);
-    await direct.db
-      .updateTable("refunds")
-      .set((eb) => ({
-        created_at: eb("created_at", "-", MONTH_MS),
-        updated_at: eb("updated_at", "-", MONTH_MS),
-        settled_at: eb("settled_at", "-", MONTH_MS),
-      }))
-      .where("idempotency_key", "=", key)
-      .execute();
+    await ageRefund(direct.db, "idempotency_key", key, MONTH_MS);
     await direct.close();
 
     const second = startReplica(store.url);

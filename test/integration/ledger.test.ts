@@ -10,7 +10,7 @@ import { RefundErrorCode, RefundStatus, type RefundRecord } from "../../src/refu
 import { SqlRefundLedger } from "../../src/refunds/sql-ledger.js";
 import { migrate } from "../../src/store/migrations.js";
 import { openStore, preparingOnce, type Store } from "../../src/store/open-store.js";
-import { pendingRefund } from "../support/refund-records.js";
+import { ageRefund, pendingRefund } from "../support/refund-records.js";
 import { STORE_KINDS, type TestStore } from "../support/stores.js";
 
 const LEASE_MS = 60_000;
@@ -24,19 +24,7 @@ describe.each(STORE_KINDS)("on $name", (kind) => {
   let leaseless: SqlRefundLedger;
   let links: AccountLinkStore;
 
-  /** Moves a record's times into the past, as time passing would (the store's clock cannot be wound). */
-  const age = async (id: string, ms: number) => {
-    await store.db
-      .updateTable("refunds")
-      .set((eb) => ({
-        created_at: eb("created_at", "-", ms),
-        updated_at: eb("updated_at", "-", ms),
-        settled_at: eb("settled_at", "-", ms),
-        due_at: eb("due_at", "-", ms),
-      }))
-      .where("id", "=", id)
-      .execute();
-  };
+  const age = (id: string, ms: number): Promise<void> => ageRefund(store.db, "id", id, ms);
 
   beforeAll(async () => {
     testStore = await kind.create();
