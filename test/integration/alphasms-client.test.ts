@@ -89,6 +89,12 @@ function client(overrides: Partial<AlphaSmsProviderConfig> = {}, accounts: Accou
   return created;
 }
 
+/** A result with no balance and exactly this one failure at AlphaSMS. */
+function expectOnlyFailure(result: BalanceResult, failure: Omit<BalanceResult["failures"][number], "providerId">): void {
+  expect(result.balances).toEqual([]);
+  expect(result.failures).toEqual([{ providerId: PROVIDER_ID, ...failure }]);
+}
+
 /** Item counts the simulator received, by key, sorted: calls run concurrently, in no fixed order. */
 function itemsByKey(): Record<string, number[]> {
   const byKey: Record<string, number[]> = {};
@@ -283,16 +289,12 @@ describe("AlphaSmsClient: balances", () => {
       { walletId: "erin", currency: "USD" },
       { walletId: "tester", currency: null },
     ]);
-    expect(ghost!.balances).toEqual([]);
-    expect(ghost!.failures).toEqual([
-      {
-        providerId: PROVIDER_ID,
-        currency: null,
-        code: FailureCode.REJECTED,
-        retryable: false,
-        message: "account not-configured: the linked account is not configured at this provider (no API key for it)",
-      },
-    ]);
+    expectOnlyFailure(ghost!, {
+      currency: null,
+      code: FailureCode.REJECTED,
+      retryable: false,
+      message: "account not-configured: the linked account is not configured at this provider (no API key for it)",
+    });
     expect(amounts(erin!)).toEqual({ "dollars/USD": "1200.5" });
     expect(erin!.failures).toMatchObject([
       { currency: "USD", code: FailureCode.REJECTED, message: expect.stringMatching(/^account not-configured-either: /) },
@@ -308,16 +310,12 @@ describe("AlphaSmsClient: balances", () => {
       { walletId: "tester", currency: null },
       { walletId: "carol", currency: "UAH" },
     ]);
-    expect(carol!.balances).toEqual([]);
-    expect(carol!.failures).toEqual([
-      {
-        providerId: PROVIDER_ID,
-        currency: null,
-        code: FailureCode.REJECTED,
-        retryable: false,
-        message: "account victim: the provider refused the balance request: Account is blocked",
-      },
-    ]);
+    expectOnlyFailure(carol!, {
+      currency: null,
+      code: FailureCode.REJECTED,
+      retryable: false,
+      message: "account victim: the provider refused the balance request: Account is blocked",
+    });
     expect(carolUah!.failures).toMatchObject([{ currency: "UAH", code: FailureCode.REJECTED }]);
     expect(amounts(tester!)).toEqual({ "main/UAH": "31.1683" });
     expect(tester!.failures).toEqual([]);
