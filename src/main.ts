@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       level: config.logLevel,
       secrets: () => secretsOf([file.providers, { routerSecret: config.routerSecret }]),
     });
-    const services = await createServices(file.providers, config.storeUrl, config.ledger, config.scopes, logger);
+    const services = await createServices(file.providers, config.storeUrl, config.ledger, config.scopes, logger, config.redis);
     const verifyCaller: VerifyCaller = config.auth.mode === "jwt" ? await createJwtVerifier(config.auth.jwt) : async () => TRUSTED;
     if (config.auth.mode === "off") console.warn("wallet-subgraph: WALLET_AUTH=off: every caller may read every wallet and refund");
     const server = await startServer({

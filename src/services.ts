@@ -13,6 +13,8 @@ import { buildProviderRegistry } from "./providers/build-providers.js";
 import { RefundReconciler } from "./refunds/reconciler.js";
 import { RefundService, TAKEOVER_MARGIN_MS } from "./refunds/refund-service.js";
 import { SqlRefundLedger } from "./refunds/sql-ledger.js";
+import type { RedisSettings } from "./scale-out/config.js";
+import { ScaleOut } from "./scale-out/scale-out.js";
 import { openStore, type Store } from "./store/open-store.js";
 
 export interface LedgerSettings {
@@ -49,6 +51,8 @@ export async function createServices(
   settings: LedgerSettings = DEFAULT_LEDGER_SETTINGS,
   scopes: ScopeNames = DEFAULT_SCOPES,
   logger: Logger = createLogger({ level: "silent" }),
+  /** Shared rate limits and balance cache; without it each process keeps its own. */
+  redis?: RedisSettings,
 ): Promise<ProcessServices> {
   const slowest = Math.max(...providers.map((provider) => provider.timeoutMs));
   if (settings.reconcileAfterMs < slowest + TAKEOVER_MARGIN_MS) {
@@ -65,8 +69,10 @@ export async function createServices(
   const links = new AccountLinkStore(store.db);
   const metrics = new WalletMetrics();
   // Upstream calls and circuit states feed the metrics and, when tracing is on, the spans.
-  const registry = buildProviderRegistry(providers, { accounts: links, observer: withUpstreamSpans(metrics.upstream) });
+  const scaleOut = new ScaleOut({ redis, registry: metrics.registry, logger });
+  const registry = buildProviderRegistry(providers, { accounts: links, observer: withUpstreamSpans(metrics.upstream), scaleOut });
   metrics.declareProviders(registry.all.map((provider) => provider.info.id));
+  scaleOut.declareProviders(registry.all.map((provider) => provider.info.id));
   const ledger = metrics.observeLedger(new SqlRefundLedger(store.db, store.dialect, { leaseMs: settings.reconcileAfterMs }));
   const refunds = new RefundService(registry, ledger, {
     leaseMs: settings.reconcileAfterMs,
@@ -93,6 +99,7 @@ export async function createServices(
     async close() {
       await reconciler.stop();
       await registry.close();
+      await scaleOut.close();
       await store.close();
     },
   };

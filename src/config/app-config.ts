@@ -6,6 +6,7 @@ import type { JwtSettings } from "../auth/jwt-verifier.js";
 import { DEFAULT_VERIFIED_TOKENS } from "../auth/verified-tokens.js";
 import { DEFAULT_CACHE_MAX_AGE_SECONDS, MAX_CACHE_MAX_AGE_SECONDS } from "../http/cache-hints.js";
 import { DEFAULT_LIMITS, type RequestLimits } from "../http/request-limits.js";
+import { redisEnvironment, redisSettings, type RedisSettings } from "../scale-out/config.js";
 import type { LedgerSettings } from "../services.js";
 import { ConfigError, describeIssues } from "./config-error.js";
 
@@ -72,6 +73,7 @@ const environment = z.object({
   /** How long a caller's own cache may keep a successful read (Cache-Control: private); 0: never stored. */
   WALLET_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(MAX_CACHE_MAX_AGE_SECONDS).default(DEFAULT_CACHE_MAX_AGE_SECONDS),
   WALLET_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ...redisEnvironment,
 });
 
 /** Every variable this module reads (the rest of the process reads a few more, beside their use). */
@@ -94,6 +96,8 @@ export interface AppConfig {
   /** Cache-Control max-age of a successful read, in seconds (0: no-store). */
   cacheMaxAgeSeconds: number;
   logLevel: string;
+  /** The Redis that replicas share rate limits and the balance cache through; none: each on its own. */
+  redis: RedisSettings | undefined;
 }
 
 /** The embedded default: a SQLite file beside the process's working directory. */
@@ -128,6 +132,7 @@ export function readAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     routerSecret: readRouterSecret(values.WALLET_ROUTER_SECRET, values.WALLET_ROUTER_SECRET_FILE),
     auth: authMode(values, production),
     logLevel: values.WALLET_LOG_LEVEL,
+    redis: redisSettings(values),
     cacheMaxAgeSeconds: values.WALLET_CACHE_MAX_AGE_SECONDS,
     scopes: { readAll: values.WALLET_SCOPE_READ_ALL, refund: values.WALLET_SCOPE_REFUND, admin: values.WALLET_SCOPE_ADMIN },
     limits: {

@@ -1,5 +1,6 @@
 // Responsible for the configuration fields every provider shares, whatever its protocol.
 import { z } from "zod";
+import { scaleOutFields } from "../scale-out/config.js";
 
 export const currencyCode = z
   .string()
@@ -39,6 +40,7 @@ export const providerCommon = {
     .optional(),
   /** Calls that may wait for one of the `maxConnections` slots; default RESILIENCE_DEFAULTS.maxQueued. */
   maxQueued: z.number().int().min(0).max(100_000).optional(),
+  ...scaleOutFields,
 };
 
 /** The resilience fields of any provider's configuration. */

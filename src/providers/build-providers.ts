@@ -1,6 +1,7 @@
 // Responsible for turning each configured provider into the client of its protocol.
 import type { ProviderConfig } from "../config/providers-file.js";
 import type { UpstreamObserver } from "../observability/upstream-events.js";
+import { ScaleOut } from "../scale-out/scale-out.js";
 import type { AccountDirectory, WalletProvider } from "./provider.js";
 import { ProviderRegistry } from "./registry.js";
 import { AlphaSmsClient } from "./alphasms/client.js";
@@ -13,6 +14,8 @@ export interface ProviderDependencies {
   accounts: AccountDirectory;
   /** Told of every upstream attempt and circuit change (metrics, traces); none by default. */
   observer?: UpstreamObserver;
+  /** Rate limits, coalescing and the balance cache, shared through Redis or this process's own; a local one by default. */
+  scaleOut?: ScaleOut;
 }
 
 function buildProvider(config: ProviderConfig, dependencies: ProviderDependencies): WalletProvider {
@@ -29,5 +32,6 @@ function buildProvider(config: ProviderConfig, dependencies: ProviderDependencie
 }
 
 export function buildProviderRegistry(configs: readonly ProviderConfig[], dependencies: ProviderDependencies): ProviderRegistry {
-  return new ProviderRegistry(configs.map((config) => buildProvider(config, dependencies)));
+  const scaleOut = dependencies.scaleOut ?? new ScaleOut();
+  return new ProviderRegistry(configs.map((config) => scaleOut.wrap(buildProvider(scaleOut.admitted(config), dependencies), config)));
 }

@@ -19,6 +19,7 @@ import {
 } from "cockatiel";
 import { RESILIENCE_DEFAULTS, type ResilienceConfig } from "../config/provider-common.js";
 import { NO_OBSERVER, type CircuitState, type UpstreamObserver } from "../observability/upstream-events.js";
+import { OPEN_ADMISSION, type Admission } from "../scale-out/provider-admission.js";
 import { FailureCode, ProviderError } from "./failure.js";
 
 /** How a provider looks from its recent calls, without calling it. */
@@ -67,11 +68,13 @@ export class ProviderResilience {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly bulkhead: BulkheadPolicy;
   private readonly observer: UpstreamObserver;
+  private readonly admission: Admission;
   /** Calls in a row that ended in a transient failure; 0 after any success. */
   private consecutiveFailures = 0;
 
-  constructor(config: ResilienceConfig, observer: UpstreamObserver = NO_OBSERVER) {
+  constructor(config: ResilienceConfig, observer: UpstreamObserver = NO_OBSERVER, admission: Admission = OPEN_ADMISSION) {
     this.providerId = config.id;
+    this.admission = admission;
     this.timeoutMs = config.timeoutMs;
     this.retries = config.retries ?? RESILIENCE_DEFAULTS.retries;
     this.observer = observer;
@@ -99,12 +102,15 @@ export class ProviderResilience {
     return "UP";
   }
 
-  /** Runs one call under the policy; rejects only with a ProviderError. */
-  async run<T>(kind: CallKind, attempt: Attempt<T>): Promise<T> {
+  /**
+   * Runs one call under the policy; rejects only with a ProviderError. Each attempt first takes a slot of the
+   * provider's rate limit (for `credential` where the provider limits per credential).
+   */
+  async run<T>(kind: CallKind, attempt: Attempt<T>, credential?: string): Promise<T> {
     const deadline = performance.now() + this.timeoutMs;
     if (kind === "reconcile") {
       return this.budget.execute(({ signal }) =>
-        this.bulkhead.execute(({ signal: slot }) => this.attempts("write", deadline, attempt, slot), signal),
+        this.bulkhead.execute(({ signal: slot }) => this.attempts(kind, deadline, attempt, slot, credential), signal),
       ).catch((error: unknown) => {
         throw this.asProviderError(error);
       });
@@ -112,7 +118,7 @@ export class ProviderResilience {
     try {
       const value = await this.budget.execute(({ signal }) =>
         this.breaker.execute(
-          () => this.bulkhead.execute(({ signal: slot }) => this.attempts(kind, deadline, attempt, slot), signal),
+          () => this.bulkhead.execute(({ signal: slot }) => this.attempts(kind, deadline, attempt, slot, credential), signal),
           signal,
         ),
       );
@@ -129,8 +135,15 @@ export class ProviderResilience {
     }
   }
 
-  private attempts<T>(kind: CallKind, deadline: number, attempt: Attempt<T>, signal: AbortSignal): Promise<T> {
+  /** An attempt was answered 429: the provider's later attempts (every replica's) wait for its Retry-After. */
+  backOff(credential: string | undefined, retryAfter: string | undefined): Promise<void> {
+    return this.admission.backOff(credential, retryAfter);
+  }
+
+  private attempts<T>(kind: CallKind, deadline: number, attempt: Attempt<T>, signal: AbortSignal, credential: string | undefined): Promise<T> {
     const timed = async (number: number, attemptSignal: AbortSignal): Promise<T> => {
+      // Not a call until admitted: a refusal here sent nothing, and is counted by the limiter, not as a provider call.
+      await this.admission.admit(kind, credential, deadline, this.timeoutMs, attemptSignal);
       const started = performance.now();
       try {
         const value = await attempt(attemptSignal);
@@ -142,7 +155,7 @@ export class ProviderResilience {
         throw failure;
       }
     };
-    if (kind === "write" || this.retries === 0) return timed(1, signal);
+    if (kind !== "read" || this.retries === 0) return timed(1, signal);
 
     const { retryMaxDelayMs, retryInitialDelayMs } = RESILIENCE_DEFAULTS;
     // An attempt shorter than this is not worth making: it would only turn one failure into two.

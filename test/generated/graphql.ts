@@ -35,6 +35,7 @@ export type ProviderFailureCode =
   | 'BAD_RESPONSE'
   | 'CIRCUIT_OPEN'
   | 'NEEDS_CONFIRMATION'
+  | 'RATE_LIMITED'
   | 'REJECTED'
   | 'TIMEOUT'
   | 'UNREACHABLE'
