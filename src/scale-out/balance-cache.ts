@@ -1,4 +1,5 @@
 // Responsible for asking a provider less: concurrent identical balance reads in this process share one call, and a balance younger than the provider's `balanceMaxAgeMs` is served without one.
+import { setTimeout as sleep } from "node:timers/promises";
 import { toProviderFailure } from "../providers/failure.js";
 import type { BalanceQuery, BalanceResult, RefundOutcome, RefundRequest, WalletProvider } from "../providers/provider.js";
 import type { ProviderStatus } from "../providers/resilience.js";
@@ -8,6 +9,8 @@ import type { ScaleOutMetrics } from "./scale-out-metrics.js";
 export interface BalanceCacheOptions {
   /** 0: coalescing only, nothing cached. */
   maxAgeMs: number;
+  /** The longest one provider call takes (its `timeoutMs`): how long others wait for the replica asking it. */
+  callMs: number;
   store: BalanceStore;
   metrics: ScaleOutMetrics;
 }
@@ -16,6 +19,9 @@ export interface BalanceCacheOptions {
 export function withBalanceCache(provider: WalletProvider, options: BalanceCacheOptions): WalletProvider {
   return new CachedProvider(provider, options);
 }
+
+/** How often a replica waiting for another's answer looks for it. */
+const FOLLOW_POLL_MS = 25;
 
 /** One query's answer, kept while its call is in flight so later identical queries join it. */
 interface InFlight {
@@ -96,13 +102,12 @@ class CachedProvider implements WalletProvider {
       const lookups = maxAgeMs > 0 ? await Promise.all(mine.map(({ index }) => this.lookUp(queries[index]!))) : [];
       const toAsk: { entry: Own; version: string | undefined }[] = [];
       mine.forEach((entry, i) => {
-        const lookup = lookups[i];
-        const found = lookup?.found;
-        if (found && Date.now() - found.asOf.getTime() < maxAgeMs) {
+        const fresh = lookups[i]?.fresh;
+        if (fresh) {
           metrics.callsSaved(providerId, "cache");
-          done(entry, { balances: found.balances, failures: [] });
+          done(entry, { balances: fresh.balances, failures: [] });
         } else {
-          toAsk.push({ entry, version: lookup?.version });
+          toAsk.push({ entry, version: lookups[i]?.version });
         }
       });
       if (toAsk.length === 0) return;
@@ -114,9 +119,11 @@ class CachedProvider implements WalletProvider {
         const result = results[i] ?? { balances: [], failures: [] };
         for (const balance of result.balances) balance.asOf ??= asOf;
         const query = queries[entry.index]!;
-        if (maxAgeMs > 0 && version !== undefined && result.failures.length === 0) {
+        if (version !== undefined && result.failures.length === 0) {
           const cached: CachedBalances = { asOf, balances: result.balances };
           puts.push(store.put(providerId, query.walletId, fieldOf(query), version, cached, maxAgeMs));
+        } else if (version !== undefined) {
+          puts.push(store.release(providerId, query.walletId, fieldOf(query), version));
         }
         done(entry, result);
       });
@@ -129,8 +136,32 @@ class CachedProvider implements WalletProvider {
     }
   }
 
-  private async lookUp(query: BalanceQuery) {
-    return this.options.store.get(this.inner.info.id, query.walletId, fieldOf(query));
+  /**
+   * A fresh entry, or the version to store the provider's answer under (none: store nothing). On a miss one replica
+   * leads (asks the provider); the others wait for its answer to be stored, up to one call's time.
+   */
+  private async lookUp(query: BalanceQuery): Promise<{ fresh?: CachedBalances; version?: string }> {
+    const providerId = this.inner.info.id;
+    const { store, callMs } = this.options;
+    const field = fieldOf(query);
+    const first = await store.get(providerId, query.walletId, field);
+    if (!first) return {};
+    if (this.isFresh(first.found)) return { fresh: first.found };
+    if (await store.lead(providerId, query.walletId, field, first.version, callMs)) return { version: first.version };
+    const until = performance.now() + callMs;
+    while (performance.now() < until) {
+      await sleep(FOLLOW_POLL_MS);
+      const again = await store.get(providerId, query.walletId, field);
+      if (!again) return {};
+      if (this.isFresh(again.found)) return { fresh: again.found };
+      // A refund dropped the wallet meanwhile: what the leader saw is not stored; ask now.
+      if (again.version !== first.version) return { version: again.version };
+    }
+    return { version: first.version };
+  }
+
+  private isFresh(entry: CachedBalances | undefined): entry is CachedBalances {
+    return entry !== undefined && Date.now() - entry.asOf.getTime() < this.options.maxAgeMs;
   }
 
   /**

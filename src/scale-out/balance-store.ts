@@ -26,6 +26,13 @@ export interface BalanceStore {
   put(providerId: string, walletId: string, field: string, version: string, entry: CachedBalances, maxAgeMs: number): Promise<void>;
   /** Drops every cached balance of the wallet at the provider, on every replica, before it resolves. */
   drop(providerId: string, walletId: string): Promise<void>;
+  /**
+   * After a miss: whether this caller is the one to ask the provider (for `ms`), rather than wait for another
+   * replica's answer to be stored. Replicas sharing a store make one call per balance between them.
+   */
+  lead(providerId: string, walletId: string, field: string, version: string, ms: number): Promise<boolean>;
+  /** The leader got nothing worth storing (a failure): those waiting for it ask the provider themselves. */
+  release(providerId: string, walletId: string, field: string, version: string): Promise<void>;
 }
 
 /** Text form of an entry: every amount a string written by ScaledDecimal, so its digits and scale come back exactly. */
@@ -66,13 +73,14 @@ export function decodeEntry(text: string): CachedBalances | undefined {
 
 /** KEYS: the wallet's hash, its version. ARGV: field. The entry and the version in one atomic read. */
 const GET = new LuaScript(`return {redis.call('HGET', KEYS[1], ARGV[1]), redis.call('GET', KEYS[2]) or '0'}`, 2);
-/** KEYS: hash, version. ARGV: field, version read before the call, entry, max age. */
+/** KEYS: hash, version, the lease of whoever asked the provider. ARGV: field, version read before the call, entry, max age. */
 const PUT = new LuaScript(
-  `if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[2] then return 0 end
+  `redis.call('DEL', KEYS[3])
+if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[2] then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1`,
-  2,
+  3,
 );
 /** KEYS: hash, version. ARGV: how long the version outlives any read that could have started before the drop. */
 const DROP = new LuaScript(
@@ -107,7 +115,20 @@ export class RedisBalanceStore implements BalanceStore {
   }
 
   async put(providerId: string, walletId: string, field: string, version: string, entry: CachedBalances, maxAgeMs: number): Promise<void> {
-    await this.redis.script(PUT, this.keys(providerId, walletId), [field, version, encodeEntry(entry), maxAgeMs]);
+    const keys = [...this.keys(providerId, walletId), this.leaseKey(providerId, walletId, field, version)];
+    await this.redis.script(PUT, keys, [field, version, encodeEntry(entry), maxAgeMs]);
+  }
+
+  async lead(providerId: string, walletId: string, field: string, version: string, ms: number): Promise<boolean> {
+    // Named by the version: after a refund's drop, a read that started before it leads no one.
+    const lease = this.leaseKey(providerId, walletId, field, version);
+    const taken = await this.redis.run((client) => client.set(lease, "1", "PX", ms, "NX"));
+    // Redis not answering: nobody else can be waited for.
+    return taken !== null;
+  }
+
+  async release(providerId: string, walletId: string, field: string, version: string): Promise<void> {
+    await this.redis.run((client) => client.del(this.leaseKey(providerId, walletId, field, version)));
   }
 
   async drop(providerId: string, walletId: string): Promise<void> {
@@ -124,6 +145,10 @@ export class RedisBalanceStore implements BalanceStore {
       this.undone.delete(key);
     }
     return true;
+  }
+
+  private leaseKey(providerId: string, walletId: string, field: string, version: string): string {
+    return this.redis.key("balance-lease", providerId, walletId, field, version);
   }
 
   private keys(providerId: string, walletId: string): string[] {
@@ -151,6 +176,13 @@ export class LocalBalanceStore implements BalanceStore {
     wallet.entries.set(field, encodeEntry(entry));
     this.wallets.set(key, wallet);
   }
+
+  /** One process coalesces its own calls: there is no other replica to wait for. */
+  async lead(): Promise<boolean> {
+    return true;
+  }
+
+  async release(): Promise<void> {}
 
   async drop(providerId: string, walletId: string): Promise<void> {
     const key = JSON.stringify([providerId, walletId]);

@@ -21,6 +21,7 @@ export interface ScaleOutOptions {
 /** The scale-out fields of one provider's configuration. */
 export interface ScaledProviderConfig {
   id: string;
+  timeoutMs: number;
   rateLimit?: RateLimitConfig | undefined;
   balanceMaxAgeMs?: number | undefined;
 }
@@ -50,7 +51,12 @@ export class ScaleOut {
 
   /** The client with coalescing and its balance cache in front. */
   wrap(provider: WalletProvider, config: ScaledProviderConfig): WalletProvider {
-    return withBalanceCache(provider, { maxAgeMs: config.balanceMaxAgeMs ?? 0, store: this.store, metrics: this.metrics });
+    return withBalanceCache(provider, {
+      maxAgeMs: config.balanceMaxAgeMs ?? 0,
+      callMs: config.timeoutMs,
+      store: this.store,
+      metrics: this.metrics,
+    });
   }
 
   declareProviders(providerIds: readonly string[]): void {
