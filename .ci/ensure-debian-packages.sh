@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Makes sure the programs CI needs are installed: each argument is <path>=<Debian package>; the packages of missing paths are installed with apt-get.
+# Makes sure the programs and libraries CI needs are installed: each argument is <path>=<Debian package>; the packages of missing paths are installed with apt-get.
 set -euo pipefail
 
 missing=()
 for pair in "$@"; do
   path=${pair%%=*}
   package=${pair#*=}
-  [ -x "$path" ] || missing+=("$package")
+  [ -e "$path" ] || missing+=("$package")
 done
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
@@ -33,7 +33,7 @@ fi
 
 for pair in "$@"; do
   path=${pair%%=*}
-  if [ ! -x "$path" ]; then
+  if [ ! -e "$path" ]; then
     tail -n 50 "$log" >&2
     echo "ensure-debian-packages: FAILED: apt-get installed ${pair#*=} but $path is not there" >&2
     exit 1

@@ -1,6 +1,7 @@
-// Responsible for what one request owns (its balance loader) and what it borrows from the process (services).
+// Responsible for what one request owns (its caller's access, its balance loader) and what it borrows from the process (services).
 import type { AccountLinkService } from "./accounts/account-link-service.js";
 import type { AccessPolicy, Caller } from "./auth/caller.js";
+import { WalletAccess } from "./auth/wallet-access.js";
 import type { Logger } from "./observability/logger.js";
 import type { ProviderRegistry } from "./providers/registry.js";
 import type { RefundService } from "./refunds/refund-service.js";
@@ -16,11 +17,22 @@ export interface Services {
   logger: Logger;
 }
 
+/**
+ * The services as a request's resolvers see them: without the policy (they ask the request's `access`)
+ * and without the process's own `link`, which asks no caller.
+ */
+export interface RequestServices {
+  providers: ProviderRegistry;
+  refunds: RefundService;
+  accountLinks: Omit<AccountLinkService, "link">;
+  logger: Logger;
+}
+
 /** Per request: nothing here outlives the operation it was made for. */
 export interface RequestContext {
-  services: Services;
-  /** Who is calling, from the router-forwarded token. */
-  caller: Caller;
+  services: RequestServices;
+  /** What the caller (from the router-forwarded token) may do: every path to a wallet's money goes through it. */
+  access: WalletAccess;
   balances: BalanceLoader;
   /** Each wallet's view, read once through `balances` for every field that shows it. */
   wallets: WalletReader;
@@ -33,5 +45,10 @@ export function createRequestContext(
   onBatch?: (providerId: string, size: number) => void,
 ): RequestContext {
   const balances = createBalanceLoader(services.providers, services.logger, onBatch);
-  return { services, caller, balances, wallets: new WalletReader(services.providers, balances) };
+  return {
+    services,
+    access: new WalletAccess(services.access, caller),
+    balances,
+    wallets: new WalletReader(services.providers, balances),
+  };
 }

@@ -1,14 +1,13 @@
 // Responsible for the built-in sandbox: the demo providers' simulators, the store with the demo links, and the subgraph in front of them.
 import type { ProviderConfig } from "./config/providers-file.js";
-import { TRUSTED } from "./auth/caller.js";
-import { createJwtVerifier, type VerifyCaller } from "./auth/jwt-verifier.js";
+import { startApp, type App } from "./app.js";
+import { DEFAULT_STORE_URL, readLogLevel } from "./config/app-config.js";
 import type { RequestLimits } from "./http/request-limits.js";
-import { createLogger, secretsOf, type Logger } from "./observability/logger.js";
+import type { Logger } from "./observability/logger.js";
 import { createDemoAuth, type DemoAuth } from "./sandbox/demo-auth.js";
-import { startDemoProviders, type DemoProviders } from "./sandbox/demo-providers.js";
-import { startServer, type RunningServer } from "./server.js";
-import { DEFAULT_STORE_URL } from "./config/app-config.js";
-import { createServices, DEFAULT_LEDGER_SETTINGS, type LedgerSettings, type ProcessServices } from "./services.js";
+import { startDemoProviders, type DemoLink, type DemoProviders } from "./sandbox/demo-providers.js";
+import type { RunningServer } from "./server.js";
+import type { LedgerSettings, ProcessServices } from "./services.js";
 
 /** The query the README and the Playground open with. */
 export const EXAMPLE_QUERY = /* GraphQL */ `
@@ -47,8 +46,12 @@ export interface SandboxOptions {
   cacheMaxAgeSeconds?: number;
   /** Default: the sandbox's own token issuer ("issuer"); "off" lets every caller do everything. */
   auth?: "issuer" | "off";
-  /** Where logs go; by default JSON lines on stdout at WALLET_LOG_LEVEL (info). */
+  /** Where logs go; by default JSON lines on stdout at `logLevel`. */
   logger?: Logger;
+  /** Default: WALLET_LOG_LEVEL (info). */
+  logLevel?: string;
+  /** How long stop() lets in-flight requests finish; default DEFAULT_SHUTDOWN_GRACE_MS. */
+  shutdownGraceMs?: number;
 }
 
 export interface Sandbox {
@@ -65,33 +68,35 @@ export interface Sandbox {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const [demo, auth] = await Promise.all([startDemoProviders({ timeoutMs: options.providerTimeoutMs ?? 3_000 }), createDemoAuth()]);
-  const verifyCaller: VerifyCaller = options.auth === "off" ? async () => TRUSTED : await createJwtVerifier(auth.jwt);
-  const logger =
-    options.logger ??
-    createLogger({ level: process.env.WALLET_LOG_LEVEL ?? "info", secrets: () => secretsOf([demo.providers, { routerSecret: options.routerSecret }]) });
-  const services = await createServices(
-    demo.providers,
-    options.storeUrl ?? DEFAULT_STORE_URL,
-    options.ledger ?? DEFAULT_LEDGER_SETTINGS,
-    undefined,
-    logger,
-  );
-  for (const link of demo.links) {
-    const { userErrors } = await services.accountLinks.link(link, link.details);
-    if (userErrors.length > 0) throw new Error(`the sandbox could not link its demo account: ${JSON.stringify(userErrors)}`);
+  let app: App;
+  try {
+    app = await startApp({
+      providers: demo.providers,
+      storeUrl: options.storeUrl ?? DEFAULT_STORE_URL,
+      ledger: options.ledger,
+      auth: options.auth === "off" ? { mode: "off" } : { mode: "jwt", jwt: auth.jwt },
+      routerSecret: options.routerSecret,
+      limits: options.limits,
+      logger: options.logger,
+      logLevel: options.logger ? undefined : (options.logLevel ?? readLogLevel()),
+      prepare: (services) => linkDemoAccounts(services, demo.links),
+      server: {
+        port: options.port ?? 4001,
+        host: options.host ?? "127.0.0.1",
+        playground: options.playground ?? true,
+        introspection: options.introspection ?? true,
+        playgroundQuery: EXAMPLE_QUERY.trim(),
+        // The Playground opens as the demo user, reading its own wallet.
+        playgroundHeaders: { Authorization: `Bearer ${auth.tokens.tester}` },
+        cacheMaxAgeSeconds: options.cacheMaxAgeSeconds,
+        shutdownGraceMs: options.shutdownGraceMs,
+      },
+    });
+  } catch (error) {
+    await demo.stop();
+    throw error;
   }
-  const server = await startServer({
-    services,
-    port: options.port ?? 4001,
-    host: options.host ?? "127.0.0.1",
-    playground: options.playground ?? true,
-    introspection: options.introspection ?? true,
-    playgroundQuery: EXAMPLE_QUERY.trim(),
-    // The Playground opens as the demo user, reading its own wallet.
-    playgroundHeaders: { Authorization: `Bearer ${auth.tokens.tester}` },
-    security: { routerSecret: options.routerSecret, verifyCaller, limits: options.limits },
-    cacheMaxAgeSeconds: options.cacheMaxAgeSeconds,
-  });
+  const { server, services } = app;
 
   return {
     graphqlUrl: server.graphqlUrl,
@@ -102,9 +107,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     providers: demo.providers,
     auth,
     async stop() {
-      await server.stop();
-      await services.close();
+      await app.stop();
       await demo.stop();
     },
   };
+}
+
+async function linkDemoAccounts(services: ProcessServices, links: readonly DemoLink[]): Promise<void> {
+  for (const link of links) {
+    const { userErrors } = await services.accountLinks.link(link, link.details);
+    if (userErrors.length > 0) throw new Error(`the sandbox could not link its demo account: ${JSON.stringify(userErrors)}`);
+  }
 }

@@ -8,6 +8,7 @@ import { ApolloServerPluginInlineTrace } from "@apollo/server/plugin/inlineTrace
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
 import { requireRouterSecret } from "./auth/router-secret.js";
+import { DEFAULT_SHUTDOWN_GRACE_MS } from "./config/app-config.js";
 import type { VerifyCaller } from "./auth/jwt-verifier.js";
 import { createRequestContext, type RequestContext } from "./context.js";
 import { bodyErrors } from "./http/body-errors.js";
@@ -60,7 +61,6 @@ export interface RunningServer {
 }
 
 const PLAYGROUND_ASSETS_PATH = "/playground";
-export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 /** Past the grace period, closing may take this much longer before the process gives up and exits 1. */
 export const SHUTDOWN_HARD_STOP_MARGIN_MS = 15_000;
 

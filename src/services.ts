@@ -12,6 +12,7 @@ import { withUpstreamSpans } from "./observability/tracing.js";
 import { buildProviderRegistry } from "./providers/build-providers.js";
 import { RefundReconciler } from "./refunds/reconciler.js";
 import { RefundService, TAKEOVER_MARGIN_MS } from "./refunds/refund-service.js";
+import type { RefundLedger } from "./refunds/refund-ledger.js";
 import { SqlRefundLedger } from "./refunds/sql-ledger.js";
 import type { RedisSettings } from "./scale-out/config.js";
 import { ScaleOut } from "./scale-out/scale-out.js";
@@ -36,6 +37,8 @@ export const DEFAULT_LEDGER_SETTINGS: LedgerSettings = {
 
 export interface ProcessServices extends Services {
   store: Store;
+  /** The refund service's ledger, for the reconciler and for audits; requests read it through the service. */
+  ledger: RefundLedger;
   reconciler: RefundReconciler;
   /** This process's Prometheus registry and the hooks that feed it. */
   metrics: WalletMetrics;
@@ -44,16 +47,30 @@ export interface ProcessServices extends Services {
   close(): Promise<void>;
 }
 
-/** Opens the store (migrating it), builds the clients, and starts the reconciler, which looks once at start. */
-export async function createServices(
-  providers: readonly ProviderConfig[],
-  storeUrl: string,
-  settings: LedgerSettings = DEFAULT_LEDGER_SETTINGS,
-  scopes: ScopeNames = DEFAULT_SCOPES,
-  logger: Logger = createLogger({ level: "silent" }),
+export interface ServicesOptions {
+  providers: readonly ProviderConfig[];
+  /** sqlite:<file> or postgres://...: where refunds and account links are kept. */
+  storeUrl: string;
+  /** Default DEFAULT_LEDGER_SETTINGS. */
+  ledger?: LedgerSettings;
+  /** The token scopes that grant reading every wallet, refunding and linking; default DEFAULT_SCOPES. */
+  scopes?: ScopeNames;
+  /** Default: silent. */
+  logger?: Logger;
   /** Shared rate limits and balance cache; without it each process keeps its own. */
-  redis?: RedisSettings,
-): Promise<ProcessServices> {
+  redis?: RedisSettings | undefined;
+}
+
+/** Opens the store (migrating it), builds the clients, and starts the reconciler, which looks once at start. */
+export async function createServices(options: ServicesOptions): Promise<ProcessServices> {
+  const {
+    providers,
+    storeUrl,
+    ledger: settings = DEFAULT_LEDGER_SETTINGS,
+    scopes = DEFAULT_SCOPES,
+    logger = createLogger({ level: "silent" }),
+    redis,
+  } = options;
   const slowest = Math.max(...providers.map((provider) => provider.timeoutMs));
   if (settings.reconcileAfterMs < slowest + TAKEOVER_MARGIN_MS) {
     // Otherwise a take-over could send a refund while the claim it takes over still has its request open.
@@ -93,6 +110,7 @@ export async function createServices(
     access: new AccessPolicy(scopes),
     logger,
     store,
+    ledger,
     reconciler,
     metrics,
     supergraph: supergraphSettings(providers, scopes),

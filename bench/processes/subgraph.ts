@@ -40,7 +40,7 @@ export type SubgraphMethods = ProfilingMethods & {
 async function start(options: SubgraphOptions) {
   // As in production: one JSON line per request at info (stdout is discarded by the bench, not skipped).
   const logger = createLogger({ level: "info" });
-  const httpServices = await createServices(options.providers, options.storeUrl, undefined, undefined, logger);
+  const httpServices = await createServices({ providers: options.providers, storeUrl: options.storeUrl, logger });
   for (const link of options.links) {
     const { userErrors } = await httpServices.accountLinks.link(link, link.details);
     if (userErrors.length > 0) throw new Error(`could not link ${link.walletId} at ${link.providerId}: ${JSON.stringify(userErrors)}`);

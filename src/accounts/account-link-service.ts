@@ -1,4 +1,5 @@
-// Responsible for linking and unlinking provider accounts to wallets, with every refusal a user error and only non-secret details kept.
+// Responsible for linking and unlinking provider accounts to wallets (every refusal a user error, only non-secret details kept) and listing a wallet's links.
+import type { ReadableWallet, WalletAccess } from "../auth/wallet-access.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 import { isWalletId, MAX_WALLET_ID_LENGTH } from "../wallet/identifiers.js";
 import type { AccountDetails, AccountLink, AccountLinkStore } from "./account-links.js";
@@ -22,6 +23,16 @@ export interface AccountLinkUserError {
   message: string;
 }
 
+export interface LinkResult {
+  link: AccountLink | null;
+  userErrors: AccountLinkUserError[];
+}
+
+export interface UnlinkResult {
+  unlinked: boolean;
+  userErrors: AccountLinkUserError[];
+}
+
 export interface AccountLinkRequest {
   walletId: string;
   providerId: string;
@@ -39,10 +50,21 @@ const DEVICE_ID = /^[\x21-\x7e]{1,128}$/;
 export class AccountLinkService {
   constructor(
     private readonly providers: ProviderRegistry,
-    readonly store: AccountLinkStore,
+    private readonly store: AccountLinkStore,
   ) {}
 
-  async link(request: AccountLinkRequest, details: AccountDetails): Promise<{ link: AccountLink | null; userErrors: AccountLinkUserError[] }> {
+  linksOf(wallet: ReadableWallet): Promise<AccountLink[]> {
+    return this.store.forWallet(wallet.id);
+  }
+
+  /** A caller's link: the admin scope, else FORBIDDEN. */
+  linkAs(access: WalletAccess, request: AccountLinkRequest, details: AccountDetails): Promise<LinkResult> {
+    if (!access.mayLink) return Promise.resolve({ link: null, userErrors: [forbidden()] });
+    return this.link(request, details);
+  }
+
+  /** The process's own link, asking no caller: the accounts its configuration names. */
+  async link(request: AccountLinkRequest, details: AccountDetails): Promise<LinkResult> {
     const userErrors = [...this.validate(request), ...validateDetails(details)];
     if (userErrors.length > 0) return { link: null, userErrors };
     const result = await this.store.link(request.walletId, request.providerId, request.accountRef, compact(details));
@@ -59,7 +81,8 @@ export class AccountLinkService {
     };
   }
 
-  async unlink(request: AccountLinkRequest): Promise<{ unlinked: boolean; userErrors: AccountLinkUserError[] }> {
+  async unlink(access: WalletAccess, request: AccountLinkRequest): Promise<UnlinkResult> {
+    if (!access.mayLink) return { unlinked: false, userErrors: [forbidden()] };
     const userErrors = this.validate(request);
     if (userErrors.length > 0) return { unlinked: false, userErrors };
     if (await this.store.unlink(request.walletId, request.providerId, request.accountRef)) return { unlinked: true, userErrors: [] };
@@ -90,6 +113,10 @@ export class AccountLinkService {
     }
     return errors;
   }
+}
+
+function forbidden(): AccountLinkUserError {
+  return { code: AccountLinkErrorCode.FORBIDDEN, field: null, message: "linking accounts needs the admin scope" };
 }
 
 function validateDetails(details: AccountDetails): AccountLinkUserError[] {

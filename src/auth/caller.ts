@@ -1,6 +1,4 @@
 // Responsible for who is calling, as one request sees it, and what that caller may do with wallets.
-import { GraphQLError } from "graphql";
-
 /** Names of the scopes that grant more than one's own wallet; configurable. */
 export interface ScopeNames {
   /** Read any wallet, not only one's own. */
@@ -43,13 +41,5 @@ export class AccessPolicy {
 
   canAdminister(caller: Caller): boolean {
     return caller.trusted || caller.scopes.has(this.scopes.admin);
-  }
-
-  /** For a read field: the caller's own wallet or the read-all scope, else a FORBIDDEN (or UNAUTHENTICATED) error. */
-  assertCanReadWallet(caller: Caller, walletId: string): void {
-    if (this.canReadWallet(caller, walletId)) return;
-    throw caller.subject === null && caller.scopes.size === 0
-      ? new GraphQLError("sign in to read a wallet", { extensions: { code: "UNAUTHENTICATED" } })
-      : new GraphQLError("this wallet is not yours to read", { extensions: { code: "FORBIDDEN" } });
   }
 }

@@ -10,6 +10,18 @@ import { redisEnvironment, redisSettings, type RedisSettings } from "../scale-ou
 import type { LedgerSettings } from "../services.js";
 import { ConfigError, describeIssues } from "./config-error.js";
 
+/**
+ * An issue whose message is a whole sentence naming its variable (`WALLET_X must be ..., not "y"`): shown as it is,
+ * not in the list of fields.
+ */
+function sentence(context: z.RefinementCtx, message: string): never {
+  context.addIssue({ code: "custom", message, params: { sentence: true } });
+  return z.NEVER;
+}
+
+/** How long stop() lets in-flight requests finish when WALLET_SHUTDOWN_GRACE_MS is not set. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
 const flag = z
   .enum(["true", "false", "1", "0", "on", "off"])
   .transform((value) => value === "true" || value === "1" || value === "on");
@@ -73,10 +85,28 @@ const environment = z.object({
   /** How long a caller's own cache may keep a successful read (Cache-Control: private); 0: never stored. */
   WALLET_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(MAX_CACHE_MAX_AGE_SECONDS).default(DEFAULT_CACHE_MAX_AGE_SECONDS),
   WALLET_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** How long in-flight requests and refunds may take to finish after SIGTERM. */
+  WALLET_SHUTDOWN_GRACE_MS: z
+    .string()
+    .transform((text, context) => {
+      const value = Number(text);
+      if (/^\d+$/.test(text) && Number.isSafeInteger(value) && value <= 600_000) return value;
+      return sentence(context, `WALLET_SHUTDOWN_GRACE_MS must be a whole number of milliseconds up to 600000, not "${text}"`);
+    })
+    .default(DEFAULT_SHUTDOWN_GRACE_MS),
+  /** The OTLP/HTTP collector's base URL; without it there is no tracing at all. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .superRefine((text, context) => {
+      if (URL.canParse(text) && /^https?:$/.test(new URL(text).protocol)) return;
+      sentence(context, `OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL, not "${text}"`);
+    })
+    .optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default("wallet-subgraph"),
   ...redisEnvironment,
 });
 
-/** Every variable this module reads (the rest of the process reads a few more, beside their use). */
+/** Every variable the process reads by name (the providers file names its own secrets' variables). */
 export const APP_CONFIG_VARIABLES: readonly string[] = Object.keys(environment.shape);
 
 export interface AppConfig {
@@ -96,6 +126,10 @@ export interface AppConfig {
   /** Cache-Control max-age of a successful read, in seconds (0: no-store). */
   cacheMaxAgeSeconds: number;
   logLevel: string;
+  /** How long stop() lets in-flight requests (and the refunds they carry) finish. */
+  shutdownGraceMs: number;
+  /** Where spans go (no endpoint: no tracing) and the service they name. */
+  tracing: { endpoint: string | undefined; serviceName: string };
   /** The Redis that replicas share rate limits and the balance cache through; none: each on its own. */
   redis: RedisSettings | undefined;
 }
@@ -104,11 +138,7 @@ export interface AppConfig {
 export const DEFAULT_STORE_URL = "sqlite:data/wallet.sqlite";
 
 export function readAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  // A variable set to the empty string (common in compose files) means "not set".
-  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
-  const result = environment.safeParse(given);
-  if (!result.success) throw new ConfigError(describeIssues("the environment", result.error));
-  const values = result.data;
+  const values = parseEnvironment(environment, env);
   const production = values.NODE_ENV === "production";
   if (production && !values.WALLET_PROVIDERS_FILE) {
     // The sandbox holds made-up money: never let a production process fall back to it.
@@ -132,6 +162,8 @@ export function readAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     routerSecret: readRouterSecret(values.WALLET_ROUTER_SECRET, values.WALLET_ROUTER_SECRET_FILE),
     auth: authMode(values, production),
     logLevel: values.WALLET_LOG_LEVEL,
+    shutdownGraceMs: values.WALLET_SHUTDOWN_GRACE_MS,
+    tracing: { endpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: values.OTEL_SERVICE_NAME },
     redis: redisSettings(values),
     cacheMaxAgeSeconds: values.WALLET_CACHE_MAX_AGE_SECONDS,
     scopes: { readAll: values.WALLET_SCOPE_READ_ALL, refund: values.WALLET_SCOPE_REFUND, admin: values.WALLET_SCOPE_ADMIN },
@@ -152,6 +184,27 @@ export function readAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxRetryDelayMs: values.WALLET_RECONCILE_MAX_DELAY_MS,
     },
   };
+}
+
+/** WALLET_LOG_LEVEL alone: the sandbox started in code (by tests and scripts) reads no other setting. */
+export function readLogLevel(env: NodeJS.ProcessEnv = process.env): string {
+  return parseEnvironment(environment.pick({ WALLET_LOG_LEVEL: true }), env).WALLET_LOG_LEVEL;
+}
+
+/** A variable the providers file names for a secret: its names are the file's, so they are not in the schema. */
+export function environmentVariable(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env[name];
+}
+
+function parseEnvironment<Schema extends z.ZodType>(schema: Schema, env: NodeJS.ProcessEnv): z.output<Schema> {
+  // A variable set to the empty string (common in compose files) means "not set".
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const result = schema.safeParse(given);
+  if (result.success) return result.data;
+  const listed = result.error.issues.filter((issue) => !(issue.code === "custom" && issue.params?.sentence));
+  // A sentence stands alone, and only once every listed field is right.
+  if (listed.length === 0) throw new ConfigError(result.error.issues[0]!.message);
+  throw new ConfigError(describeIssues("the environment", { issues: listed }));
 }
 
 type Values = z.output<typeof environment>;

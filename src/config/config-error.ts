@@ -6,7 +6,7 @@ export class ConfigError extends Error {
 }
 
 /** "providers[1].token: environment variable KYREN_TOKEN is not set", one line per problem. */
-export function describeIssues(source: string, error: z.ZodError): string {
+export function describeIssues(source: string, error: Pick<z.ZodError, "issues">): string {
   const lines = error.issues.map((issue) => {
     const path = issue.path
       .map((part, index) => (typeof part === "number" ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`))

@@ -1,6 +1,7 @@
 // Responsible for secrets in configuration: a field names where the secret lives (environment or file), never the secret itself.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { environmentVariable } from "./app-config.js";
 
 /**
  * `{ env: "KYREN_TOKEN" }` or `{ file: "/run/secrets/kyren-token" }`, resolved to the secret's
@@ -27,7 +28,7 @@ export const secretReference = z
   });
 
 function readSecret(reference: { env: string } | { file: string }): string | undefined {
-  if ("env" in reference) return process.env[reference.env];
+  if ("env" in reference) return environmentVariable(reference.env);
   try {
     return readFileSync(reference.file, "utf8").trim();
   } catch {

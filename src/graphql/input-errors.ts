@@ -1,5 +1,7 @@
-// Responsible for refusing malformed arguments of read fields with a BAD_USER_INPUT error, before any provider is asked.
+// Responsible for refusing malformed arguments with a BAD_USER_INPUT error, before any provider or the store is asked.
 import { GraphQLError } from "graphql";
+import { decodeCursor } from "../refunds/history-cursor.js";
+import type { HistoryCursor } from "../refunds/refund-ledger.js";
 import { isCurrencyCode, isWalletId, MAX_WALLET_ID_LENGTH } from "../wallet/identifiers.js";
 
 function badInput(message: string, argument: string): GraphQLError {
@@ -20,4 +22,17 @@ export function optionalCurrency(currency: string | null | undefined): string | 
 export function requireWalletId(id: string, argument = "id"): string {
   if (!isWalletId(id)) throw badInput(`a wallet id has 1 to ${MAX_WALLET_ID_LENGTH} printable characters`, argument);
   return id;
+}
+
+export function requirePageSize(first: number, max: number): number {
+  if (!Number.isInteger(first) || first < 1 || first > max) throw badInput(`first must be 1 to ${max}`, "first");
+  return first;
+}
+
+/** Only a cursor this service made: never handed to the store unchecked. */
+export function optionalCursor(after: string | null | undefined): HistoryCursor | undefined {
+  if (after == null) return undefined;
+  const cursor = decodeCursor(after);
+  if (!cursor) throw badInput("after is not a cursor of this list", "after");
+  return cursor;
 }

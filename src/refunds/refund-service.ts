@@ -1,11 +1,12 @@
-// Responsible for taking money back at a provider exactly once per idempotency key, with every outcome a user error, never a throw.
+// Responsible for refunds as callers see them: taking money back at a provider exactly once per idempotency key (every outcome a user error, never a throw), and the ledger read for a caller allowed to.
 import { createHash, randomUUID } from "node:crypto";
 import { scaleOf } from "../money/currency-scale.js";
 import type { ScaledDecimal } from "../money/decimal.js";
 import { FailureCode, ProviderError, toProviderFailure } from "../providers/failure.js";
 import type { ProviderRegistry } from "../providers/registry.js";
+import type { ReadableWallet, WalletAccess } from "../auth/wallet-access.js";
 import { isCurrencyCode, isWalletId, MAX_WALLET_ID_LENGTH } from "../wallet/identifiers.js";
-import type { RefundLedger } from "./refund-ledger.js";
+import type { HistoryCursor, RefundLedger } from "./refund-ledger.js";
 import { settlementFor, type AttemptOutcome, type RetryBackoff } from "./settlement-rule.js";
 import {
   RefundErrorCode,
@@ -19,6 +20,15 @@ export interface RefundResult {
   refund: RefundRecord | null;
   userErrors: RefundUserError[];
 }
+
+/** A page of a wallet's history, newest first. */
+export interface RefundPage {
+  refunds: RefundRecord[];
+  hasNextPage: boolean;
+}
+
+/** The ledger's ids are UUIDs: anything longer than this is not looked up. */
+const MAX_REFUND_ID_LENGTH = 64;
 
 /** The largest refund accepted, in integer digits, and the most decimals; beyond them input is refused. */
 export const MAX_AMOUNT_INTEGER_DIGITS = 18;
@@ -54,11 +64,27 @@ export const TAKEOVER_MARGIN_MS = 1_000;
 export class RefundService {
   constructor(
     private readonly providers: ProviderRegistry,
-    readonly ledger: RefundLedger,
+    private readonly ledger: RefundLedger,
     private readonly options: RefundServiceOptions,
   ) {}
 
-  async refund(input: RefundParameters): Promise<RefundResult> {
+  /** Null when there is no such refund; a caller who may not read its wallet gets that wallet's FORBIDDEN error. */
+  async get(access: WalletAccess, id: string): Promise<RefundRecord | null> {
+    if (id.length > MAX_REFUND_ID_LENGTH) return null;
+    const record = await this.ledger.get(id);
+    if (!record) return null;
+    access.reader(record.walletId);
+    return record;
+  }
+
+  async history(wallet: ReadableWallet, first: number, after?: HistoryCursor): Promise<RefundPage> {
+    // One more than asked tells whether another page follows.
+    const records = await this.ledger.listForWallet(wallet.id, first + 1, after);
+    return { refunds: records.slice(0, first), hasNextPage: records.length > first };
+  }
+
+  async refund(access: WalletAccess, input: RefundParameters): Promise<RefundResult> {
+    if (!access.mayRefund) return failure(null, RefundErrorCode.FORBIDDEN, "refunds need the refund scope");
     const userErrors = this.validate(input);
     if (userErrors.length > 0) return { refund: null, userErrors };
 

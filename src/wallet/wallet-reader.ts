@@ -1,4 +1,5 @@
 // Responsible for reading one wallet across every provider: its balances, the providers that failed, and totals.
+import type { ReadableWallet } from "../auth/wallet-access.js";
 import { ScaledDecimal } from "../money/decimal.js";
 import type { ProviderFailure } from "../providers/failure.js";
 import type { AccountBalance } from "../providers/provider.js";
@@ -24,7 +25,9 @@ export class WalletReader {
     private readonly loader: BalanceLoader,
   ) {}
 
-  read(walletId: string, currency: string | null): Promise<WalletView> {
+  /** Only a wallet the caller may read: the request's access made `wallet`. */
+  read(wallet: ReadableWallet, currency: string | null): Promise<WalletView> {
+    const walletId = wallet.id;
     const key = currency === null ? walletId : `${walletId}\u0000${currency}`;
     let view = this.views.get(key);
     if (!view) {

@@ -4,10 +4,10 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { readAppConfig } from "../../src/config/app-config.js";
+import { DEFAULT_SHUTDOWN_GRACE_MS, readAppConfig } from "../../src/config/app-config.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { startSandbox } from "../../src/sandbox.js";
-import { DEFAULT_SHUTDOWN_GRACE_MS, SHUTDOWN_HARD_STOP_MARGIN_MS } from "../../src/server.js";
+import { SHUTDOWN_HARD_STOP_MARGIN_MS } from "../../src/server.js";
 import { DEPLOY_DIR, processVariables, readYaml } from "../support/deploy-kit.js";
 
 interface ComposeService {

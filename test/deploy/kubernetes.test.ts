@@ -8,11 +8,11 @@ import { PodDisruptionBudget, type IPodDisruptionBudget } from "kubernetes-model
 import { ConfigMap, Service, type IConfigMap, type IContainer, type IService } from "kubernetes-models/v1";
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readAppConfig } from "../../src/config/app-config.js";
+import { DEFAULT_SHUTDOWN_GRACE_MS, readAppConfig } from "../../src/config/app-config.js";
 import { parseProvidersFile } from "../../src/config/providers-file.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox.js";
-import { DEFAULT_SHUTDOWN_GRACE_MS, SHUTDOWN_HARD_STOP_MARGIN_MS } from "../../src/server.js";
+import { SHUTDOWN_HARD_STOP_MARGIN_MS } from "../../src/server.js";
 import { processVariables, readYaml } from "../support/deploy-kit.js";
 import { STORE_KINDS } from "../support/stores.js";
 import { startSubgraphProcess } from "../support/subgraph-process.js";

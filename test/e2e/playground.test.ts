@@ -48,7 +48,7 @@ describe("GraphQL Playground in a browser", () => {
 
   async function openPlayground(): Promise<{ page: Page; graphqlUrl: string }> {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is not installed at ${CHROMIUM}: run .ci/ensure-chromium.sh (apt-get install chromium) as root`);
+      throw new Error(`Chromium is not installed at ${CHROMIUM}: run .ci/ensure-debian-packages.sh /usr/bin/chromium=chromium as root`);
     }
     sandbox = await startSandbox({ port: 0, storeUrl: "sqlite::memory:" });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

@@ -199,7 +199,7 @@ describe.each(STORE_KINDS)("refunds on $name", (kind) => {
     it("settles a refund recorded but never sent (the process died in between), and leaves nothing PENDING", async () => {
       const key = randomUUID();
       const now = new Date();
-      const { refund: orphan } = await sandbox.services.refunds.ledger.claim({
+      const { refund: orphan } = await sandbox.services.ledger.claim({
         id: randomUUID(),
         idempotencyKey: key,
         parametersHash: "0".repeat(64),
@@ -221,14 +221,14 @@ describe.each(STORE_KINDS)("refunds on $name", (kind) => {
 
       // Too fresh: its own process might still be waiting for the provider.
       await sandbox.services.reconciler.runOnce();
-      expect((await sandbox.services.refunds.ledger.get(orphan.id))?.status).toBe("PENDING");
+      expect((await sandbox.services.ledger.get(orphan.id))?.status).toBe("PENDING");
       expect(debitsOf(key)).toHaveLength(0);
 
       await new Promise((resolve) => setTimeout(resolve, RECONCILE_AFTER_MS + 100));
       await sandbox.services.reconciler.runOnce();
-      expect(await sandbox.services.refunds.ledger.get(orphan.id)).toMatchObject({ status: "SUCCEEDED" });
+      expect(await sandbox.services.ledger.get(orphan.id)).toMatchObject({ status: "SUCCEEDED" });
       expect(debitsOf(key)).toEqual([{ uuid: key, userId: "tester", currency: "USD", amount: "25.50" }]);
-      expect(await sandbox.services.refunds.ledger.findDue(100)).toEqual([]);
+      expect(await sandbox.services.ledger.findDue(100)).toEqual([]);
     });
 
     it("pages a wallet's refunds newest first and reads one by id", async () => {

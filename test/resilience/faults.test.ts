@@ -39,7 +39,7 @@ beforeAll(async () => {
     retries: RETRIES,
     circuitBreaker: { failureThreshold: FAILURE_THRESHOLD, halfOpenAfterMs: HALF_OPEN_AFTER_MS },
   }));
-  services = await createServices(providers, "sqlite::memory:");
+  services = await createServices({ providers, storeUrl: "sqlite::memory:" });
   for (const link of demo.links) {
     const { userErrors } = await services.accountLinks.link(link, link.details);
     expect(userErrors).toEqual([]);

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { generateKeyPair, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { AccountLinkStore } from "../../src/accounts/account-links.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox.js";
 import { SANDBOX_AUDIENCE, SANDBOX_ISSUER } from "../../src/sandbox/demo-auth.js";
 import { LinkAccountDocument, RefundDocument, WalletOverviewDocument } from "../generated/graphql.js";
@@ -145,7 +146,7 @@ describe("what they may do", () => {
       viaRouter(await userToken("tester", "wallet:refund wallet:read:all")),
     );
     expect(response.data?.linkAccount.userErrors.map((e) => e.code)).toEqual(["FORBIDDEN"]);
-    expect((await sandbox.services.accountLinks.store.forWallet("tester")).map((l) => l.accountRef)).not.toContain("stolen");
+    expect((await new AccountLinkStore(sandbox.services.store.db).forWallet("tester")).map((l) => l.accountRef)).not.toContain("stolen");
   });
 });
 

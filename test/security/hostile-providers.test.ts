@@ -356,10 +356,7 @@ beforeAll(async () => {
         };
     }
   };
-  services = await createServices(
-    INSTANCES.map(({ id, kind }) => configOf(id, kind)),
-    "sqlite::memory:",
-  );
+  services = await createServices({ providers: INSTANCES.map(({ id, kind }) => configOf(id, kind)), storeUrl: "sqlite::memory:" });
   for (const { id, kind } of INSTANCES) {
     const link =
       kind === "alphasms" || kind === "nami"

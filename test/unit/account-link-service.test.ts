@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AccountLinkErrorCode, AccountLinkService } from "../../src/accounts/account-link-service.js";
 import { AccountLinkStore } from "../../src/accounts/account-links.js";
+import { AccessPolicy, TRUSTED } from "../../src/auth/caller.js";
+import { WalletAccess } from "../../src/auth/wallet-access.js";
 import type { WalletProvider } from "../../src/providers/provider.js";
 import { ProviderRegistry } from "../../src/providers/registry.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
@@ -17,14 +19,14 @@ function provider(id: string, accounts: WalletProvider["accounts"]): WalletProvi
 }
 
 let store: Store;
+let links: AccountLinkStore;
 let service: AccountLinkService;
+const admin = new WalletAccess(new AccessPolicy(), TRUSTED);
 
 beforeAll(async () => {
   store = await openStore("sqlite::memory:");
-  service = new AccountLinkService(
-    new ProviderRegistry([provider("xpay", "linked"), provider("kyren", "per-user")]),
-    new AccountLinkStore(store.db),
-  );
+  links = new AccountLinkStore(store.db);
+  service = new AccountLinkService(new ProviderRegistry([provider("xpay", "linked"), provider("kyren", "per-user")]), links);
 });
 
 afterAll(async () => {
@@ -39,7 +41,7 @@ describe("linking an account", () => {
     );
     expect(result.userErrors).toEqual([]);
     expect(result.link?.details).toEqual({ instrumentUuid: "0f8fad5b-d9cb-469f-a165-70867728950e", phone: "380501234567", deviceId: "dev-1" });
-    expect((await service.store.forWallet("tester")).map((link) => link.accountRef)).toEqual(["wallet-instrument"]);
+    expect((await links.forWallet("tester")).map((link) => link.accountRef)).toEqual(["wallet-instrument"]);
   });
 
   it.each([
@@ -52,18 +54,32 @@ describe("linking an account", () => {
   ])("refuses %s", async (_name, request, details, code, field) => {
     const result = await service.link({ walletId: "bob", providerId: "xpay", accountRef: "bob-instrument", ...request }, details);
     expect(result).toEqual({ link: null, userErrors: [{ code, field, message: expect.any(String) }] });
-    expect(await service.store.forWallet("bob")).toEqual([]);
+    expect(await links.forWallet("bob")).toEqual([]);
   });
 
   it("refuses an account already linked to another wallet, and unlinks only from its own", async () => {
     const taken = await service.link({ walletId: "bob", providerId: "xpay", accountRef: "wallet-instrument" }, {});
     expect(taken.userErrors.map((e) => e.code)).toEqual([AccountLinkErrorCode.ACCOUNT_LINKED_TO_ANOTHER_WALLET]);
 
-    const wrong = await service.unlink({ walletId: "bob", providerId: "xpay", accountRef: "wallet-instrument" });
+    const wrong = await service.unlink(admin, { walletId: "bob", providerId: "xpay", accountRef: "wallet-instrument" });
     expect(wrong.userErrors.map((e) => e.code)).toEqual([AccountLinkErrorCode.NOT_LINKED]);
-    expect(await service.unlink({ walletId: "tester", providerId: "xpay", accountRef: "wallet-instrument" })).toEqual({
+    expect(await service.unlink(admin, { walletId: "tester", providerId: "xpay", accountRef: "wallet-instrument" })).toEqual({
       unlinked: true,
       userErrors: [],
     });
+  });
+});
+
+describe("who may link", () => {
+  it("refuses linking and unlinking without the admin scope, writing nothing", async () => {
+    const reader = new WalletAccess(new AccessPolicy(), { subject: "carol", scopes: new Set(["wallet:refund", "wallet:read:all"]), trusted: false });
+    const request = { walletId: "carol", providerId: "xpay", accountRef: "carol-instrument" };
+    const forbidden = [{ code: AccountLinkErrorCode.FORBIDDEN, field: null, message: "linking accounts needs the admin scope" }];
+    expect(await service.linkAs(reader, request, {})).toEqual({ link: null, userErrors: forbidden });
+    expect(await service.linksOf(reader.reader("carol"))).toEqual([]);
+
+    expect((await service.linkAs(admin, request, {})).userErrors).toEqual([]);
+    expect(await service.unlink(reader, request)).toEqual({ unlinked: false, userErrors: forbidden });
+    expect((await service.linksOf(reader.reader("carol"))).map((link) => link.accountRef)).toEqual(["carol-instrument"]);
   });
 });

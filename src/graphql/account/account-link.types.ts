@@ -1,8 +1,7 @@
 // Responsible for the account-link types: which provider account belongs to a wallet, and the admin mutations' inputs and payloads.
-import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { Field, InputType, ObjectType, registerEnumType } from "type-graphql";
 import { AccountLinkErrorCode } from "../../accounts/account-link-service.js";
-import { Provider } from "../provider/provider.type.js";
-import { Wallet } from "../wallet/wallet.type.js";
+import { WalletAtProviderInput, WalletRecord } from "../wallet/wallet-record.js";
 
 registerEnumType(AccountLinkErrorCode, {
   name: "AccountLinkErrorCode",
@@ -40,16 +39,7 @@ export class AccountDetailsInput {
 }
 
 @ObjectType({ simpleResolvers: true, description: "An account at a provider that belongs to a wallet." })
-export class AccountLink {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => Wallet)
-  wallet!: Wallet;
-
-  @Field(() => Provider)
-  provider!: Provider;
-
+export class AccountLink extends WalletRecord {
   @Field(() => String, { description: "The provider's own name for the account." })
   accountRef!: string;
 
@@ -60,32 +50,21 @@ export class AccountLink {
   createdAt!: Date;
 }
 
+/** Names one account at one provider on one wallet, as linking and unlinking both do. */
 @InputType()
-export class LinkAccountInput {
-  @Field(() => ID)
-  walletId!: string;
-
-  @Field(() => ID)
-  providerId!: string;
-
+abstract class AccountRefInput extends WalletAtProviderInput {
   @Field(() => String)
   accountRef!: string;
+}
 
+@InputType()
+export class LinkAccountInput extends AccountRefInput {
   @Field(() => AccountDetailsInput, { nullable: true })
   details?: AccountDetailsInput | null;
 }
 
 @InputType()
-export class UnlinkAccountInput {
-  @Field(() => ID)
-  walletId!: string;
-
-  @Field(() => ID)
-  providerId!: string;
-
-  @Field(() => String)
-  accountRef!: string;
-}
+export class UnlinkAccountInput extends AccountRefInput {}
 
 @ObjectType({ simpleResolvers: true })
 export class AccountLinkUserError {

@@ -1,16 +1,11 @@
-// Responsible for Query.providers and Provider.status: the configured providers and their resilience state, without calling any of them.
-import { Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+// Responsible for Provider.status: a provider's resilience state, without calling it.
+import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context.js";
 import type { ProviderStatus as Status } from "../../providers/resilience.js";
 import { Provider, ProviderStatus } from "./provider.type.js";
 
 @Resolver(() => Provider)
 export class ProviderResolver {
-  @Query(() => [Provider], { description: "Every configured provider, in the order balances are shown." })
-  providers(@Ctx() context: RequestContext): Provider[] {
-    return context.services.providers.all.map((provider) => provider.info);
-  }
-
   @FieldResolver(() => ProviderStatus, {
     description: "UP, DEGRADED (recent failures, or a half-open circuit) or OPEN (circuit open), from this process's calls.",
   })

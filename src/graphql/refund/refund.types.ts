@@ -1,10 +1,9 @@
 // Responsible for the refund mutation's types: its input, its payload, the Refund record and its user errors.
-import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { Field, InputType, ObjectType, registerEnumType } from "type-graphql";
 import type { ScaledDecimal } from "../../money/decimal.js";
 import { RefundErrorCode, RefundStatus } from "../../refunds/refund.js";
-import { Provider } from "../provider/provider.type.js";
 import { DecimalScalar } from "../scalars/decimal.js";
-import { Wallet } from "../wallet/wallet.type.js";
+import { WalletAtProviderInput, WalletRecord } from "../wallet/wallet-record.js";
 
 registerEnumType(RefundStatus, { name: "RefundStatus", description: "Where a refund stands." });
 registerEnumType(RefundErrorCode, {
@@ -13,13 +12,7 @@ registerEnumType(RefundErrorCode, {
 });
 
 @InputType({ description: "Take `amount` of `currency` back from a wallet's account at one provider." })
-export class RefundInput {
-  @Field(() => ID)
-  walletId!: string;
-
-  @Field(() => ID)
-  providerId!: string;
-
+export class RefundInput extends WalletAtProviderInput {
   @Field(() => String)
   currency!: string;
 
@@ -34,16 +27,7 @@ export class RefundInput {
 }
 
 @ObjectType({ simpleResolvers: true, description: "One refund attempt, as the ledger records it." })
-export class Refund {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => Wallet)
-  wallet!: Wallet;
-
-  @Field(() => Provider)
-  provider!: Provider;
-
+export class Refund extends WalletRecord {
   @Field(() => String)
   currency!: string;
 

@@ -2,7 +2,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context.js";
 import { isWalletId } from "../../wallet/identifiers.js";
-import { assertReader } from "../wallet/wallet.resolver.js";
 import { Wallet } from "../wallet/wallet.type.js";
 import { User } from "./user.type.js";
 
@@ -11,7 +10,6 @@ export class UserResolver {
   @FieldResolver(() => Wallet, { nullable: true, description: "The user's wallet; null when the id cannot name one." })
   wallet(@Root() user: User, @Ctx() context: RequestContext): Wallet | null {
     if (!isWalletId(user.id)) return null;
-    assertReader(context, user.id);
-    return { id: user.id };
+    return context.access.reader(user.id);
   }
 }

@@ -2,7 +2,6 @@
 import type { GraphQLError } from "graphql";
 import type { RequestContext } from "../../context.js";
 import { isWalletId } from "../../wallet/identifiers.js";
-import { assertReader } from "./wallet.resolver.js";
 import type { Wallet } from "./wallet.type.js";
 
 /**
@@ -12,9 +11,8 @@ import type { Wallet } from "./wallet.type.js";
 export function resolveWalletReference(reference: { id: string }, context: RequestContext): Wallet | GraphQLError | null {
   if (!isWalletId(reference.id)) return null;
   try {
-    assertReader(context, reference.id);
+    return context.access.reader(reference.id);
   } catch (error) {
     return error as GraphQLError;
   }
-  return { id: reference.id };
 }
