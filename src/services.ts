@@ -90,6 +90,8 @@ export async function createServices(options: ServicesOptions): Promise<ProcessS
   const registry = buildProviderRegistry(providers, { accounts: links, observer: withUpstreamSpans(metrics.upstream), scaleOut });
   metrics.declareProviders(registry.all.map((provider) => provider.info.id));
   scaleOut.declareProviders(registry.all.map((provider) => provider.info.id));
+  // Shared limits from the first call on: the first requests must not each take a replica's local allowance.
+  await scaleOut.ready();
   const ledger = metrics.observeLedger(new SqlRefundLedger(store.db, store.dialect, { leaseMs: settings.reconcileAfterMs }));
   const refunds = new RefundService(registry, ledger, {
     leaseMs: settings.reconcileAfterMs,

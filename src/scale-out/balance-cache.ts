@@ -147,7 +147,7 @@ class CachedProvider implements WalletProvider {
     const first = await store.get(providerId, query.walletId, field);
     if (!first) return {};
     if (this.isFresh(first.found)) return { fresh: first.found };
-    if (await store.lead(providerId, query.walletId, field, first.version, callMs)) return { version: first.version };
+    if (await store.lead(providerId, query.walletId, field, first, callMs)) return { version: first.version };
     const until = performance.now() + callMs;
     while (performance.now() < until) {
       await sleep(FOLLOW_POLL_MS);

@@ -16,6 +16,8 @@ export interface CachedBalances {
 export interface Lookup {
   found: CachedBalances | undefined;
   version: string;
+  /** The entry as stored ("" for none): leading is only for the caller that saw the entry as it still is. */
+  seen: string;
 }
 
 /** `field` is one query's currency, or "*" for every currency. */
@@ -30,7 +32,7 @@ export interface BalanceStore {
    * After a miss: whether this caller is the one to ask the provider (for `ms`), rather than wait for another
    * replica's answer to be stored. Replicas sharing a store make one call per balance between them.
    */
-  lead(providerId: string, walletId: string, field: string, version: string, ms: number): Promise<boolean>;
+  lead(providerId: string, walletId: string, field: string, seen: Lookup, ms: number): Promise<boolean>;
   /** The leader got nothing worth storing (a failure): those waiting for it ask the provider themselves. */
   release(providerId: string, walletId: string, field: string, version: string): Promise<void>;
 }
@@ -90,6 +92,18 @@ redis.call('DEL', KEYS[1])
 return 1`,
   2,
 );
+/**
+ * KEYS: hash, version, lease. ARGV: field, the entry as the caller saw it, the version it saw, lease ms. The lease is
+ * taken only if nothing changed since: a caller that saw a stale entry just before another replica stored a fresh
+ * one must not ask the provider again.
+ */
+const LEAD = new LuaScript(
+  `if (redis.call('HGET', KEYS[1], ARGV[1]) or '') ~= ARGV[2] then return 0 end
+if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[3] then return 0 end
+if redis.call('SET', KEYS[3], '1', 'PX', ARGV[4], 'NX') then return 1 end
+return 0`,
+  3,
+);
 /** Longer than any provider call: a read that started before a drop ends long before its version is forgotten. */
 const VERSION_KEPT_MS = 600_000;
 
@@ -111,7 +125,7 @@ export class RedisBalanceStore implements BalanceStore {
     const found = typeof text === "string" ? decodeEntry(text) : undefined;
     // An entry from before this replica last lost Redis may predate a refund whose drop it could not make.
     const trusted = found && found.asOf.getTime() >= this.redis.sharedSinceEpochMs ? found : undefined;
-    return { found: trusted, version: String(version) };
+    return { found: trusted, version: String(version), seen: text ?? "" };
   }
 
   async put(providerId: string, walletId: string, field: string, version: string, entry: CachedBalances, maxAgeMs: number): Promise<void> {
@@ -119,12 +133,12 @@ export class RedisBalanceStore implements BalanceStore {
     await this.redis.script(PUT, keys, [field, version, encodeEntry(entry), maxAgeMs]);
   }
 
-  async lead(providerId: string, walletId: string, field: string, version: string, ms: number): Promise<boolean> {
+  async lead(providerId: string, walletId: string, field: string, seen: Lookup, ms: number): Promise<boolean> {
     // Named by the version: after a refund's drop, a read that started before it leads no one.
-    const lease = this.leaseKey(providerId, walletId, field, version);
-    const taken = await this.redis.run((client) => client.set(lease, "1", "PX", ms, "NX"));
+    const keys = [...this.keys(providerId, walletId), this.leaseKey(providerId, walletId, field, seen.version)];
+    const led = await this.redis.script(LEAD, keys, [field, seen.seen, seen.version, ms]);
     // Redis not answering: nobody else can be waited for.
-    return taken !== null;
+    return led === undefined || led === 1;
   }
 
   async release(providerId: string, walletId: string, field: string, version: string): Promise<void> {
@@ -166,7 +180,7 @@ export class LocalBalanceStore implements BalanceStore {
   async get(providerId: string, walletId: string, field: string): Promise<Lookup> {
     const wallet = this.wallets.get(JSON.stringify([providerId, walletId]));
     const text = wallet?.entries.get(field);
-    return { found: text === undefined ? undefined : decodeEntry(text), version: String(wallet?.version ?? 0) };
+    return { found: text === undefined ? undefined : decodeEntry(text), version: String(wallet?.version ?? 0), seen: text ?? "" };
   }
 
   async put(providerId: string, walletId: string, field: string, version: string, entry: CachedBalances): Promise<void> {

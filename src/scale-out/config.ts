@@ -24,7 +24,7 @@ export const redisEnvironment = {
   /** Prefix of every key this deployment writes, so several deployments can share one Redis. */
   WALLET_REDIS_KEY_PREFIX: z.string().min(1).max(100).default("wallet:"),
   /** The most any Redis command (or connecting) may take before the replica goes on without Redis. */
-  WALLET_REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(250),
+  WALLET_REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(500),
 };
 
 export interface RedisSettings {

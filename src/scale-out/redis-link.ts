@@ -25,6 +25,8 @@ export class LuaScript {
  */
 export class RedisLink {
   private readonly client: Redis;
+  /** Resolves once Redis is first connected, or after the connect timeout: a replica starts without it rather than wait. */
+  readonly firstConnection: Promise<void>;
   private heldOffUntil = 0;
   /** What was last logged and measured: each change is said once. */
   private announced: boolean | undefined;
@@ -41,11 +43,12 @@ export class RedisLink {
     private readonly logger: Logger,
     private readonly metrics: ScaleOutMetrics,
   ) {
+    const connectTimeout = Math.max(settings.timeoutMs, 1_000);
     this.client = new Redis(settings.url, {
       // A command for a Redis that is not connected fails at once instead of waiting in a queue.
       enableOfflineQueue: false,
-      commandTimeout: settings.timeoutMs,
-      connectTimeout: Math.max(settings.timeoutMs, 1_000),
+      // Commands are bounded here (`bounded`), not by ioredis: its timer cannot tell a slow Redis from a busy event loop.
+      connectTimeout,
       maxRetriesPerRequest: 1,
       // Reconnect for ever, backing off to 2 s between attempts.
       retryStrategy: (times) => Math.min(100 * times, 2_000),
@@ -60,7 +63,12 @@ export class RedisLink {
       this.announce(true);
     });
     this.metrics.redis(false, false);
+    this.firstConnection = new Promise<void>((resolve) => {
+      this.client.once("ready", () => resolve());
+      setTimeout(resolve, connectTimeout).unref();
+    });
   }
+
 
   /** Whether Redis is connected and not held off after a failure. */
   get shared(): boolean {
@@ -91,12 +99,39 @@ export class RedisLink {
   async run<T>(commands: (client: Redis) => Promise<T>): Promise<T | undefined> {
     if (!this.shared) return undefined;
     try {
-      return await commands(this.client);
+      return await this.bounded(commands(this.client));
     } catch (error) {
       this.heldOffUntil = performance.now() + HOLD_OFF_MS;
       this.announce(false, error);
       return undefined;
     }
+  }
+
+  /**
+   * Rejects when no answer came within the timeout. A busy event loop runs the timer before it reads an answer
+   * that already arrived: the answer is looked for once more, after the loop's I/O, before Redis counts as slow.
+   */
+  private bounded<T>(work: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        setImmediate(() => {
+          if (!settled) reject(new Error(`Redis did not answer within ${this.settings.timeoutMs} ms`));
+        });
+      }, this.settings.timeoutMs);
+      work.then(
+        (value) => {
+          settled = true;
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          settled = true;
+          clearTimeout(timer);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
   }
 
   async close(): Promise<void> {

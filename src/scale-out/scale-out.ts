@@ -59,6 +59,11 @@ export class ScaleOut {
     });
   }
 
+  /** Resolves once Redis is connected, or once it has had its connect timeout: a replica never waits longer for it. */
+  async ready(): Promise<void> {
+    await this.redis?.firstConnection;
+  }
+
   declareProviders(providerIds: readonly string[]): void {
     this.metrics.declareProviders(providerIds);
   }
