@@ -37,7 +37,7 @@ async function startTogether<T extends readonly unknown[]>(starts: { [K in keyof
   const outcomes = await Promise.allSettled(starts);
   const failed = outcomes.find((outcome) => outcome.status === "rejected");
   if (failed) {
-    await Promise.all(outcomes.map((outcome) => (outcome.status === "fulfilled" && outcome.value ? stopStarted(outcome.value) : undefined)));
+    await Promise.all(outcomes.flatMap((outcome) => (outcome.status === "fulfilled" && outcome.value ? [stopStarted(outcome.value)] : [])));
     throw failed.reason;
   }
   return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as unknown as T;
@@ -48,13 +48,11 @@ function stopStarted(started: unknown): Promise<void> {
 }
 
 try {
-  const [overHttp, floor] = await startTogether<[Subgraph, FanoutFloor | undefined]>(
-    [
-      rig.subgraph({ providersFrom: "http", server: "apollo-express" }),
-      // --quick leaves out the floor: it is context for figure 2, not a budget.
-      wanted("fanout_latency") && !durations.quick ? startFanoutFloor() : Promise.resolve(undefined),
-    ],
-  );
+  const [overHttp, floor] = await startTogether<[Subgraph, FanoutFloor | undefined]>([
+    rig.subgraph({ providersFrom: "http", server: "apollo-express" }),
+    // --quick leaves out the floor: it is context for figure 2, not a budget.
+    wanted("fanout_latency") && !durations.quick ? startFanoutFloor() : Promise.resolve(undefined),
+  ]);
   // The memory figure's subgraph, when it is started ahead.
   let fresh: Subgraph | undefined;
   try {
@@ -81,13 +79,11 @@ try {
       const fromMemory = await rig.subgraph({ providersFrom: "memory", server: "apollo-express" });
       let peers: PeerServer[] = [];
       try {
-        let memorySubgraph: Subgraph | undefined;
-        [memorySubgraph, ...peers] = await startTogether<[Subgraph | undefined, ...PeerServer[]]>(
-          [
-            wanted("memory") ? rig.subgraph({ providersFrom: "memory", server: "apollo-express" }) : Promise.resolve(undefined),
-            ...(wanted("peer_servers") ? startPeerServers(rig) : []),
-          ],
-        );
+        const [memorySubgraph, ...started] = await startTogether<[Subgraph | undefined, ...PeerServer[]]>([
+          wanted("memory") ? rig.subgraph({ providersFrom: "memory", server: "apollo-express" }) : Promise.resolve(undefined),
+          ...(wanted("peer_servers") ? startPeerServers(rig) : []),
+        ]);
+        peers = started;
         fresh = memorySubgraph;
       } catch (error) {
         await fromMemory.stop();

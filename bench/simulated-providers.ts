@@ -1,15 +1,12 @@
-// Responsible for the bench's five providers: their simulators (a process each), the credentials they accept, and the subgraph's configuration for them.
-import { randomBytes } from "node:crypto";
+// Responsible for the bench's providers, every protocol's demo ones: their simulators (a process each), the credentials they accept, and the subgraph's configuration for them.
 import type { ProviderConfig } from "../src/config/providers-file.js";
-import { generatePartnerKeys, generateRsaKeyPair } from "../src/providers/xpay/envelope.js";
-import { demoProviderConfigs, type DemoLink } from "../src/sandbox/demo-providers.js";
-import { benchWallets, REFUND_WALLET, REFUND_WALLET_USD } from "./dataset.js";
+import { PROTOCOLS, protocolOf } from "../src/providers/protocols.js";
+import { demoEndpoints, demoProviderConfigs, type DemoLink } from "../src/sandbox/demo-providers.js";
+import { benchWalletIds } from "./dataset.js";
 import { BenchProcess } from "./lib/ipc.js";
 import type { SimulatorMethods, SimulatorOptions, SimulatorReady } from "./processes/simulator.js";
 
 type Simulator = BenchProcess<SimulatorMethods, SimulatorReady>;
-
-const secret = () => randomBytes(24).toString("base64url");
 
 export class SimulatedProviders {
   private constructor(
@@ -22,55 +19,29 @@ export class SimulatedProviders {
   ) {}
 
   static async start(options: { wallets: number; latencyMs: number }): Promise<SimulatedProviders> {
-    const wallets = benchWallets(options.wallets);
-    const kyrenPartner = { partnerId: "bench-kyren", token: secret() };
-    const luckyMonacoPartner = { partnerId: "bench-lucky-monaco", token: secret() };
-    const xpayToken = secret();
-    const [xpayPartnerKeys, xpayKeys] = await Promise.all([generatePartnerKeys(), generateRsaKeyPair()]);
-    const common = { latencyMs: options.latencyMs, wallets };
-    const setups: SimulatorOptions[] = [
-      { ...common, provider: "kyren", partner: kyrenPartner },
-      { ...common, provider: "lucky-monaco", partner: luckyMonacoPartner, extraWallets: { [REFUND_WALLET]: { USD: REFUND_WALLET_USD } } },
-      { ...common, provider: "alphasms" },
-      { ...common, provider: "nami" },
-      { ...common, provider: "xpay", keys: xpayKeys, partner: { token: xpayToken, publicKeyPem: xpayPartnerKeys.publicKeyPem } },
-    ];
-    const started = await Promise.all(
-      setups.map((setup) => BenchProcess.start<SimulatorMethods, SimulatorReady>("simulator", setup, `${setup.provider} simulator`)),
+    const walletIds = benchWalletIds(options.wallets);
+    const setups = await Promise.all(PROTOCOLS.map((protocol) => protocol.demo.bench.setup(walletIds)));
+    // One process per demo provider, in the order of PROTOCOLS and of each protocol's configs: the order of `providers` below.
+    const processes = PROTOCOLS.flatMap((protocol, index) =>
+      protocol.demo.bench.simulators.map((simulator): SimulatorOptions => ({
+        latencyMs: options.latencyMs,
+        protocol: protocol.protocol,
+        simulator,
+        setup: setups[index],
+      })),
     );
-    const [kyren, luckyMonaco, alphaSms, nami, xpay] = started as [Simulator, Simulator, Simulator, Simulator, Simulator];
+    const started = await Promise.all(
+      processes.map((setup) => BenchProcess.start<SimulatorMethods, SimulatorReady>("simulator", setup, `${setup.simulator} simulator`)),
+    );
+    const ready = Object.fromEntries(processes.map((setup, index) => [setup.simulator, started[index]!.ready]));
 
-    // The same five providers as the sandbox's demo, as an operator would configure them.
+    // The same providers as the sandbox's demo, as an operator would configure them.
     const limits = { timeoutMs: 3_000, maxConnections: 64 };
-    const providers = demoProviderConfigs({
-      limits,
-      kyren: { baseUrl: kyren.ready.url, ...kyrenPartner },
-      luckyMonaco: { baseUrl: luckyMonaco.ready.url, ...luckyMonacoPartner },
-      alphaSms: { baseUrl: alphaSms.ready.url, accounts: wallets.map((wallet) => ({ ref: wallet.id, apiKey: wallet.alphaSms.apiKey })) },
-      nami: {
-        baseUrl: nami.ready.url,
-        accounts: wallets.map((wallet) => ({ ref: wallet.id, apiKey: wallet.nami.apiKey, apiSecret: wallet.nami.apiSecret })),
-      },
-      xpay: {
-        baseUrl: xpay.ready.url,
-        partnerToken: xpayToken,
-        partnerPrivateKey: xpayPartnerKeys.privateKeyPem,
-        xpayPublicKey: xpay.ready.publicKeyPem!,
-        terminalId: "bench",
-      },
-    });
-    const links: DemoLink[] = wallets.flatMap((wallet) => [
-      { walletId: wallet.id, providerId: "alphasms", accountRef: wallet.id, details: {} },
-      { walletId: wallet.id, providerId: "nami", accountRef: wallet.id, details: {} },
-      {
-        walletId: wallet.id,
-        providerId: "xpay",
-        accountRef: `xpay-${wallet.id}`,
-        details: { instrumentUuid: wallet.xpay.instrumentUuid, phone: wallet.xpay.phone, deviceId: wallet.xpay.deviceId },
-      },
-    ]);
+    const endpoints = PROTOCOLS.map((protocol, index) => protocolOf(protocol.protocol).demo.bench.endpoints(setups[index], ready));
+    const providers = demoProviderConfigs({ limits, ...demoEndpoints(endpoints) });
+    const links = PROTOCOLS.flatMap((protocol, index) => protocolOf(protocol.protocol).demo.bench.links(setups[index]));
     const byProvider = new Map(providers.map((provider, index) => [provider.id, started[index]!]));
-    return new SimulatedProviders(byProvider, providers, links, wallets.map((wallet) => wallet.id));
+    return new SimulatedProviders(byProvider, providers, links, walletIds);
   }
 
   async setLatency(ms: number): Promise<void> {

@@ -7,7 +7,7 @@ import { startServer, type RunningServer, type ServerOptions } from "./server.js
 import { createServices, type ProcessServices, type ServicesOptions } from "./services.js";
 
 /** Callers are verified by their JWTs, or ("off", for development only) every caller may do everything. */
-export type CallerAuth = { mode: "jwt"; jwt: JwtSettings } | { mode: "off" };
+type CallerAuth = { mode: "jwt"; jwt: JwtSettings } | { mode: "off" };
 
 export interface AppOptions extends Omit<ServicesOptions, "logger"> {
   /** Where the server listens and what it shows (Playground, introspection, cache hints, drain grace). */

@@ -21,7 +21,7 @@ export interface Services {
  * The services as a request's resolvers see them: without the policy (they ask the request's `access`)
  * and without the process's own `link`, which asks no caller.
  */
-export interface RequestServices {
+interface RequestServices {
   providers: ProviderRegistry;
   refunds: RefundService;
   accountLinks: Omit<AccountLinkService, "link">;

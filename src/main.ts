@@ -37,7 +37,7 @@ async function startSubgraph(config: AppConfig, providersFile: string): Promise<
   });
   console.log(`wallet-subgraph: ${file.providers.length} providers from ${providersFile}; store ${app.services.store.description}`);
   console.log(`wallet-subgraph ready at ${app.server.graphqlUrl}`);
-  return app.stop;
+  return () => app.stop();
 }
 
 async function startSandboxProcess(config: AppConfig): Promise<() => Promise<void>> {

@@ -40,7 +40,7 @@ export interface ServerOptions {
   shutdownGraceMs?: number;
 }
 
-export interface SecurityOptions {
+interface SecurityOptions {
   /** When set, every /graphql request must carry it in Router-Authorization. */
   routerSecret?: string;
   /** Turns the Authorization header into the caller. */

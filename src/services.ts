@@ -28,7 +28,7 @@ export interface LedgerSettings {
   maxRetryDelayMs?: number;
 }
 
-export const DEFAULT_LEDGER_SETTINGS: LedgerSettings = {
+const DEFAULT_LEDGER_SETTINGS: LedgerSettings = {
   reconcileAfterMs: 60_000,
   reconcileIntervalMs: 30_000,
   retentionMs: 24 * 60 * 60 * 1000,
@@ -80,14 +80,16 @@ export async function createServices(options: ServicesOptions): Promise<ProcessS
   }
   const maxRetryDelayMs = settings.maxRetryDelayMs ?? DEFAULT_LEDGER_SETTINGS.maxRetryDelayMs!;
   if (maxRetryDelayMs < settings.reconcileAfterMs) {
-    throw new ConfigError(`WALLET_RECONCILE_MAX_DELAY_MS (${maxRetryDelayMs}) must be at least WALLET_RECONCILE_AFTER_MS (${settings.reconcileAfterMs})`);
+    throw new ConfigError(
+      `WALLET_RECONCILE_MAX_DELAY_MS (${maxRetryDelayMs}) must be at least WALLET_RECONCILE_AFTER_MS (${settings.reconcileAfterMs})`,
+    );
   }
   const store = await openStore(storeUrl);
   const links = new AccountLinkStore(store.db);
   const metrics = new WalletMetrics();
   // Upstream calls and circuit states feed the metrics and, when tracing is on, the spans.
   const scaleOut = new ScaleOut({ redis, registry: metrics.registry, logger });
-  const registry = buildProviderRegistry(providers, { accounts: links, observer: withUpstreamSpans(metrics.upstream), scaleOut });
+  const registry = buildProviderRegistry(providers, { accounts: links, observer: withUpstreamSpans(metrics.upstream) }, scaleOut);
   metrics.declareProviders(registry.all.map((provider) => provider.info.id));
   scaleOut.declareProviders(registry.all.map((provider) => provider.info.id));
   // Shared limits from the first call on: the first requests must not each take a replica's local allowance.

@@ -6,7 +6,7 @@ import type { FanoutFloorMethods } from "../processes/fanout-floor.js";
 import type { LoadTarget } from "../processes/load.js";
 import type { Rig, Subgraph } from "../rig.js";
 
-export const PROVIDER_LATENCY_MS = 50;
+const PROVIDER_LATENCY_MS = 50;
 /** One request at a time: the latency of the fan-out itself, not of requests queueing behind each other on two cores. */
 const LANES = 1;
 

@@ -27,14 +27,19 @@ interface Run {
 /** One polling run against three fresh replicas whose provider caches for `maxAgeMs` (0: coalescing only). */
 async function pollingRun(maxAgeMs: number, seconds: number): Promise<Run> {
   const wallets = Array.from({ length: WALLETS }, (_, i) => `poller-${i}`);
-  const simulator = await SlotSpecSimulator.start({ partners: [PARTNER], wallets: Object.fromEntries(wallets.map((id) => [id, { USD: "10.00" }])) });
+  const simulator = await SlotSpecSimulator.start({
+    partners: [PARTNER],
+    wallets: Object.fromEntries(wallets.map((id) => [id, { USD: "10.00" }])),
+  });
   const proxy = await startRecordingProxy(simulator.url);
   const scratch = await mkdtemp(join(tmpdir(), "wallet-bench-polling-"));
   const providersFile = join(scratch, "providers.yaml");
   const more: Record<string, string> = { balanceMaxAgeMs: String(maxAgeMs) };
   await writeFile(
     providersFile,
-    slotSpecProvidersYaml([{ id: "polled", name: "Polled", baseUrl: proxy.url, partnerId: PARTNER.partnerId, tokenEnv: "POLLED_TOKEN", timeoutMs: 3_000, more }]),
+    slotSpecProvidersYaml([
+      { id: "polled", name: "Polled", baseUrl: proxy.url, partnerId: PARTNER.partnerId, tokenEnv: "POLLED_TOKEN", timeoutMs: 3_000, more },
+    ]),
   );
   const prefix = `wallet-bench-${randomUUID().slice(0, 8)}:`;
   const replicas = Array.from({ length: REPLICAS }, (_, i) =>
@@ -59,7 +64,8 @@ async function pollingRun(maxAgeMs: number, seconds: number): Promise<Run> {
         while (performance.now() < stopAt) {
           const response = await fetch(urls[client % REPLICAS]!, { method: "POST", headers: { "content-type": "application/json" }, body });
           const text = await response.text();
-          if (response.status !== 200 || !text.includes('"amount":"10.00"')) throw new Error(`polling read failed: HTTP ${response.status} ${text.slice(0, 300)}`);
+          if (response.status !== 200 || !text.includes('"amount":"10.00"'))
+            throw new Error(`polling read failed: HTTP ${response.status} ${text.slice(0, 300)}`);
           reads++;
           await new Promise((resolve) => setTimeout(resolve, POLL_EVERY_MS));
         }
@@ -67,7 +73,12 @@ async function pollingRun(maxAgeMs: number, seconds: number): Promise<Run> {
     );
     const metrics = await Promise.all(urls.map(async (url) => (await fetch(url.replace(/\/graphql$/, "/metrics"))).text()));
     const saved = (by: string) =>
-      metrics.reduce((sum, text) => sum + Number(new RegExp(`^wallet_provider_calls_saved_total\\{provider="polled",by="${by}"\\} (\\d+)$`, "m").exec(text)?.[1] ?? 0), 0);
+      metrics.reduce(
+        (sum, text) =>
+          sum +
+          Number(new RegExp(`^wallet_provider_calls_saved_total\\{provider="polled",by="${by}"\\} (\\d+)$`, "m").exec(text)?.[1] ?? 0),
+        0,
+      );
     return { reads, calls: proxy.arrivals.length, savedByCoalescing: saved("coalescing"), savedByCache: saved("cache") };
   } finally {
     for (const replica of replicas) replica.child.kill("SIGTERM");

@@ -76,7 +76,7 @@ export class BenchProcess<M extends Methods, Ready> {
   call<K extends keyof M & string>(method: K, ...params: Parameters<M[K]>): Promise<Awaited<ReturnType<M[K]>>> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.waiting.set(id, { resolve, reject });
       this.child.send({ id, method, params: params[0] } satisfies Call);
     });
   }
@@ -97,7 +97,7 @@ export function benchOptions<T>(): T {
 }
 
 export function serveMethods(ready: unknown, methods: Methods, onExit: () => Promise<void> = async () => {}): void {
-  process.on("message", async (message: Call) => {
+  const answer = async (message: Call): Promise<void> => {
     if (message.method === "__exit") {
       await onExit().catch((error) => console.error(error));
       process.disconnect();
@@ -111,7 +111,8 @@ export function serveMethods(ready: unknown, methods: Methods, onExit: () => Pro
     } catch (error) {
       process.send!({ id: message.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     }
-  });
+  };
+  process.on("message", (message: Call) => void answer(message));
   process.send!({ ready });
 }
 

@@ -15,7 +15,7 @@ export interface Throughput {
 }
 
 /** Connections the load keeps open: enough to keep one server process busy. */
-export const CONNECTIONS = 16;
+const CONNECTIONS = 16;
 
 export async function measureThroughput(
   load: BenchProcess<LoadMethods, object>,
@@ -40,7 +40,7 @@ export async function measureThroughput(
 }
 
 /** Several runs as one: total requests over total time, CPU weighted by requests. */
-export function combine(runs: readonly Throughput[]): Throughput {
+function combine(runs: readonly Throughput[]): Throughput {
   const requests = runs.reduce((sum, run) => sum + run.requests, 0);
   const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
   return {

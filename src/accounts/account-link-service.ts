@@ -1,4 +1,5 @@
 // Responsible for linking and unlinking provider accounts to wallets (every refusal a user error, only non-secret details kept) and listing a wallet's links.
+import { isValidAccountRef, MAX_ACCOUNT_REF_LENGTH } from "./account-ref.js";
 import type { ReadableWallet, WalletAccess } from "../auth/wallet-access.js";
 import type { ProviderRegistry } from "../providers/registry.js";
 import { isWalletId, MAX_WALLET_ID_LENGTH } from "../wallet/identifiers.js";
@@ -39,7 +40,6 @@ export interface AccountLinkRequest {
   accountRef: string;
 }
 
-const MAX_ACCOUNT_REF_LENGTH = 128;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // E.164: up to 15 digits, an optional leading "+" (XPAY writes 380xxxxxxxxx).
 const PHONE = /^\+?[1-9]\d{6,14}$/;
@@ -108,7 +108,7 @@ export class AccountLinkService {
         `${provider.info.name} keeps one account per user id: the wallet id is the account, nothing to link`,
       );
     }
-    if (request.accountRef.length === 0 || request.accountRef.length > MAX_ACCOUNT_REF_LENGTH || /[\u0000-\u001f]/.test(request.accountRef)) {
+    if (!isValidAccountRef(request.accountRef)) {
       refuse(AccountLinkErrorCode.INVALID_ACCOUNT_REF, "accountRef", `an account reference has 1 to ${MAX_ACCOUNT_REF_LENGTH} printable characters`);
     }
     return errors;
@@ -135,5 +135,5 @@ function validateDetails(details: AccountDetails): AccountLinkUserError[] {
 }
 
 function compact(details: AccountDetails): AccountDetails {
-  return Object.fromEntries(Object.entries(details).filter(([, value]) => value != null)) as AccountDetails;
+  return Object.fromEntries(Object.entries(details).filter(([, value]) => value != null));
 }

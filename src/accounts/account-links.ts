@@ -25,8 +25,8 @@ export interface AccountLink {
 interface PendingLookup {
   providerId: string;
   walletIds: readonly string[];
-  resolve(links: Map<string, AccountLink[]>): void;
-  reject(error: unknown): void;
+  resolve: (links: Map<string, AccountLink[]>) => void;
+  reject: (error: unknown) => void;
 }
 
 export type LinkResult = { linked: AccountLink } | { linkedElsewhere: AccountLink };
@@ -101,7 +101,7 @@ export class AccountLinkStore {
    * than the rows it reads.
    */
   forWallets(providerId: string, walletIds: readonly string[]): Promise<Map<string, AccountLink[]>> {
-    if (walletIds.length === 0) return Promise.resolve(new Map());
+    if (walletIds.length === 0) return Promise.resolve(new Map<string, AccountLink[]>());
     return new Promise((resolve, reject) => {
       if (!this.pendingLookups) {
         this.pendingLookups = [];

@@ -24,7 +24,6 @@ export interface Caller {
   trusted: boolean;
 }
 
-export const ANONYMOUS: Caller = { subject: null, scopes: new Set(), trusted: false };
 export const TRUSTED: Caller = { subject: null, scopes: new Set(), trusted: true };
 
 /** What a caller may do, with the configured scope names. Lives for the process. */

@@ -43,7 +43,7 @@ export async function createJwtVerifier(settings: JwtSettings, now: () => number
   } else if (settings.publicKeyPem) {
     // Node's own parser takes RSA and EC keys alike; `algorithms` then says which signatures count.
     try {
-      key = createPublicKey(settings.publicKeyPem) as unknown as KeyObject;
+      key = createPublicKey(settings.publicKeyPem);
     } catch {
       throw new ConfigError("WALLET_JWT_PUBLIC_KEY: not a PEM public key (SPKI)");
     }

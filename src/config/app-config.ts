@@ -22,9 +22,7 @@ function sentence(context: z.RefinementCtx, message: string): never {
 /** How long stop() lets in-flight requests finish when WALLET_SHUTDOWN_GRACE_MS is not set. */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
-const flag = z
-  .enum(["true", "false", "1", "0", "on", "off"])
-  .transform((value) => value === "true" || value === "1" || value === "on");
+const flag = z.enum(["true", "false", "1", "0", "on", "off"]).transform((value) => value === "true" || value === "1" || value === "on");
 
 const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(4001),
@@ -42,7 +40,11 @@ const environment = z.object({
     .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, "must be sqlite:<file> or postgres://user@host:port/database")
     .optional(),
   /** A settled refund's idempotency key is released this long after settling (the refund itself is kept for ever). */
-  WALLET_REFUND_RETENTION_HOURS: z.coerce.number().min(24, "keys are kept at least 24 hours").max(24 * 365).default(24),
+  WALLET_REFUND_RETENTION_HOURS: z.coerce
+    .number()
+    .min(24, "keys are kept at least 24 hours")
+    .max(24 * 365)
+    .default(24),
   /**
    * How long a claim holds an unsettled refund before another attempt may take it over, and the first retry delay
    * of an UNKNOWN one. Every timing setting is bounded: Node timers overflow past 2^31-1 ms.
@@ -65,7 +67,12 @@ const environment = z.object({
   WALLET_JWT_ALGORITHMS: z
     .string()
     .default("RS256,ES256")
-    .transform((text) => text.split(",").map((item) => item.trim()).filter(Boolean)),
+    .transform((text) =>
+      text
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean),
+    ),
   WALLET_JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   /** Verified tokens remembered (0: every request's token is verified). */
   WALLET_JWT_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_VERIFIED_TOKENS.maxEntries),
@@ -145,7 +152,9 @@ export function readAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError("WALLET_PROVIDERS_FILE: required when NODE_ENV=production (without it the sandbox would start)");
   }
   if (production && !values.WALLET_ROUTER_SECRET && !values.WALLET_ROUTER_SECRET_FILE) {
-    throw new ConfigError("WALLET_ROUTER_SECRET: required when NODE_ENV=production (or WALLET_ROUTER_SECRET_FILE): only the router may call");
+    throw new ConfigError(
+      "WALLET_ROUTER_SECRET: required when NODE_ENV=production (or WALLET_ROUTER_SECRET_FILE): only the router may call",
+    );
   }
   if (production && !values.WALLET_STORE_URL) {
     // A container's working directory is not a place for money records: name the volume or the database.
@@ -216,14 +225,15 @@ function readRouterSecret(inline: string | undefined, file: string | undefined):
   try {
     secret = readFileSync(file, "utf8").trim();
   } catch (error) {
-    throw new ConfigError(`WALLET_ROUTER_SECRET_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? error})`);
+    throw new ConfigError(`WALLET_ROUTER_SECRET_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   if (secret.length < 16) throw new ConfigError("WALLET_ROUTER_SECRET_FILE: the secret must have at least 16 characters");
   return secret;
 }
 
 function authMode(values: Values, production: boolean): AppConfig["auth"] {
-  const jwtGiven = values.WALLET_JWT_ISSUER || values.WALLET_JWT_JWKS_URL || values.WALLET_JWT_PUBLIC_KEY || values.WALLET_JWT_PUBLIC_KEY_FILE;
+  const jwtGiven =
+    values.WALLET_JWT_ISSUER || values.WALLET_JWT_JWKS_URL || values.WALLET_JWT_PUBLIC_KEY || values.WALLET_JWT_PUBLIC_KEY_FILE;
   if (values.WALLET_AUTH === "off") {
     if (production) throw new ConfigError("WALLET_AUTH: cannot be off when NODE_ENV=production");
     return { mode: "off" };
@@ -238,14 +248,18 @@ function authMode(values: Values, production: boolean): AppConfig["auth"] {
   if (!values.WALLET_JWT_AUDIENCE) throw new ConfigError("WALLET_JWT_AUDIENCE: required for JWT verification");
   const keySources = [values.WALLET_JWT_JWKS_URL, values.WALLET_JWT_PUBLIC_KEY, values.WALLET_JWT_PUBLIC_KEY_FILE].filter(Boolean);
   if (keySources.length !== 1) {
-    throw new ConfigError("WALLET_JWT_JWKS_URL: give exactly one of WALLET_JWT_JWKS_URL, WALLET_JWT_PUBLIC_KEY, WALLET_JWT_PUBLIC_KEY_FILE");
+    throw new ConfigError(
+      "WALLET_JWT_JWKS_URL: give exactly one of WALLET_JWT_JWKS_URL, WALLET_JWT_PUBLIC_KEY, WALLET_JWT_PUBLIC_KEY_FILE",
+    );
   }
   let publicKeyPem = values.WALLET_JWT_PUBLIC_KEY;
   if (values.WALLET_JWT_PUBLIC_KEY_FILE) {
     try {
       publicKeyPem = readFileSync(values.WALLET_JWT_PUBLIC_KEY_FILE, "utf8");
     } catch (error) {
-      throw new ConfigError(`WALLET_JWT_PUBLIC_KEY_FILE: cannot read ${values.WALLET_JWT_PUBLIC_KEY_FILE} (${(error as NodeJS.ErrnoException).code ?? error})`);
+      throw new ConfigError(
+        `WALLET_JWT_PUBLIC_KEY_FILE: cannot read ${values.WALLET_JWT_PUBLIC_KEY_FILE} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      );
     }
   }
   return {

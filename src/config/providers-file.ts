@@ -2,22 +2,20 @@
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { alphaSmsProviderConfig } from "../providers/alphasms/config.js";
-import { namiProviderConfig } from "../providers/nami/config.js";
-import { slotSpecProviderConfig } from "../providers/slot-spec/config.js";
-import { xpayProviderConfig } from "../providers/xpay/config.js";
+import { PROTOCOLS } from "../providers/protocols.js";
 import { ConfigError, describeIssues } from "./config-error.js";
 
+/** Each protocol's configuration schema, in the order of PROTOCOLS, as a tuple so that each keeps its own type. */
+type ConfigSchemas<List extends readonly { configSchema: unknown }[]> = { -readonly [K in keyof List]: List[K]["configSchema"] };
+
+// `map` cannot tell TypeScript that it keeps a tuple's length and order: the type above says what it does.
+const configSchemas = PROTOCOLS.map((descriptor) => descriptor.configSchema) as ConfigSchemas<typeof PROTOCOLS>;
+
 /** Every protocol's configuration; `protocol` says which one a provider speaks. */
-export const providerConfig = z.discriminatedUnion("protocol", [
-  slotSpecProviderConfig,
-  alphaSmsProviderConfig,
-  namiProviderConfig,
-  xpayProviderConfig,
-]);
+const providerConfig = z.discriminatedUnion("protocol", configSchemas);
 export type ProviderConfig = z.output<typeof providerConfig>;
 
-export const providersFile = z
+const providersFile = z
   .strictObject({
     providers: z.array(providerConfig).min(1, "configure at least one provider"),
   })
@@ -50,7 +48,7 @@ export async function loadProvidersFile(path: string): Promise<ProvidersFile> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new ConfigError(`cannot read the providers file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    throw new ConfigError(`cannot read the providers file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   return parseProvidersFile(text, path);
 }

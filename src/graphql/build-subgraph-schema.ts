@@ -11,7 +11,7 @@ import type { SupergraphSettings } from "./supergraph/supergraph-settings.js";
  * The federation version this subgraph speaks, and the directives it uses from it: 2.9, the newest
  * that @apollo/subgraph, @apollo/gateway and both composers (Apollo's and The Guild's) all accept.
  */
-export const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@authenticated", "@requiresScopes", "@cost", "@listSize", "@tag"])`;
+const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@authenticated", "@requiresScopes", "@cost", "@listSize", "@tag"])`;
 
 /**
  * Every object type declares `simpleResolvers: true`: its plain fields are read by graphql-js's

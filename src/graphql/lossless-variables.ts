@@ -30,7 +30,7 @@ export function losslessVariablesPlugin(): ApolloServerPlugin {
   };
 }
 
-export function settleVariables(
+function settleVariables(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,

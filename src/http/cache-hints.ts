@@ -1,14 +1,15 @@
 // Responsible for the Cache-Control header of every /graphql answer: a successful read is private for a few seconds; mutations, errors, partial answers and refusals are never stored.
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { RequestHandler } from "express";
+import { OperationTypeNode } from "graphql";
 import type { RequestContext } from "../context.js";
 
 export const DEFAULT_CACHE_MAX_AGE_SECONDS = 5;
 export const MAX_CACHE_MAX_AGE_SECONDS = 300;
-export const NO_STORE = "no-store";
+const NO_STORE = "no-store";
 
 /** A wallet is its caller's: only the caller's own cache may keep it (never a shared one), and not past `maxAgeSeconds`. */
-export function privateFor(maxAgeSeconds: number): string {
+function privateFor(maxAgeSeconds: number): string {
   return maxAgeSeconds > 0 ? `private, max-age=${maxAgeSeconds}` : NO_STORE;
 }
 
@@ -36,7 +37,10 @@ export function cacheHintsPlugin(maxAgeSeconds: number): ApolloServerPlugin<Requ
           const body = response.body;
           const failed = (errors?.length ?? 0) > 0 || (body.kind === "single" && (body.singleResult.errors?.length ?? 0) > 0);
           const store =
-            !failed && operation?.operation === "query" && (response.http.status ?? 200) === 200 && !contextValue.wallets.incomplete;
+            !failed &&
+            operation?.operation === OperationTypeNode.QUERY &&
+            (response.http.status ?? 200) === 200 &&
+            !contextValue.wallets.incomplete;
           response.http.headers.set("cache-control", store ? cacheable : NO_STORE);
           if (!store) return;
           const vary = response.http.headers.get("vary");

@@ -1,5 +1,5 @@
 // Responsible for reading a GraphQL request's JSON body without a binary float: numbers of `variables` keep their text until their type is known.
-import express, { type Request, type RequestHandler } from "express";
+import express, { type RequestHandler } from "express";
 import { isLosslessNumber, parse } from "lossless-json";
 
 /** The JSON of RFC 8259 is UTF-8 (or UTF-16/32 in older texts): another charset is refused before the body is read, as express.json does. */
@@ -45,10 +45,10 @@ export function losslessJsonBody(limit: number): RequestHandler[] {
   ];
 }
 
-function readBody(text: string): Request["body"] {
+function readBody(text: string): unknown {
   // express.json's leniency for a common client mistake.
   if (text.length === 0) return {};
-  const first = /^[\x20\x09\x0a\x0d]*(.)/.exec(text)?.[1];
+  const first = /^[ \t\n\r]*(.)/.exec(text)?.[1];
   if (first !== "{" && first !== "[") throw new SyntaxError("a JSON body must be an object or an array");
   // A key written twice keeps its last value, as JSON.parse does.
   const body = parse(text, null, { onDuplicateKey: ({ newValue }) => newValue });

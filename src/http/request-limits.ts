@@ -48,7 +48,7 @@ export function protect(limits: RequestLimits): Protection {
   const { plugins, validationRules } = armor.protect();
   return {
     plugins: [...(plugins as ApolloServerPlugin[]), entitiesLimit(limits.maxRepresentations)],
-    validationRules: validationRules as ValidationRule[],
+    validationRules,
   };
 }
 

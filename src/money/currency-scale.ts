@@ -2,7 +2,7 @@
 import currencyCodes from "currency-codes";
 
 /** Crypto tickers are not in ISO 4217; exchanges quote them to satoshi precision. */
-export const CRYPTO_SCALE = 8;
+const CRYPTO_SCALE = 8;
 
 /** USD 2, JPY 0, BHD 3 (ISO 4217); USDT, BTC and other tickers 8. */
 export function scaleOf(currency: string): number {

@@ -1,9 +1,12 @@
 // Responsible for structured JSON logs (pino) that never carry a secret: known secret fields redacted, known secret values scrubbed from any text.
 import { pino, type DestinationStream, type Logger } from "pino";
+import { PROTOCOLS } from "../providers/protocols.js";
 
 export type { Logger };
 
-/** Fields that hold credentials wherever they appear in a logged object. */
+/** Fields that hold credentials wherever they appear in a logged object: the service's own, and every protocol's. */
+const SECRET_FIELDS = new Set(["token", "routerSecret", "password", ...PROTOCOLS.flatMap((protocol) => protocol.secretFields)]);
+
 const SECRET_PATHS = [
   "authorization",
   "*.authorization",
@@ -11,20 +14,7 @@ const SECRET_PATHS = [
   'headers["router-authorization"]',
   "*.headers.authorization",
   '*.headers["router-authorization"]',
-  "token",
-  "*.token",
-  "apiKey",
-  "*.apiKey",
-  "apiSecret",
-  "*.apiSecret",
-  "partnerToken",
-  "*.partnerToken",
-  "partnerPrivateKey",
-  "*.partnerPrivateKey",
-  "routerSecret",
-  "*.routerSecret",
-  "password",
-  "*.password",
+  ...[...SECRET_FIELDS].flatMap((field) => [field, `*.${field}`]),
 ];
 
 const REDACTED = "[redacted]";

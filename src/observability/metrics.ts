@@ -92,15 +92,14 @@ export class WalletMetrics {
       registers,
     });
     for (const status of SETTLED_STATUSES) this.refundSettlements.inc({ status }, 0);
-    const metrics = this;
-    new Gauge({
+    const backlog: Gauge = new Gauge({
       name: "wallet_reconciler_backlog",
       help: "Refunds not settled yet (PENDING or UNKNOWN) in the ledger, counted at scrape time",
       registers,
-      async collect() {
-        if (!metrics.backlogSource) return;
+      collect: async () => {
+        if (!this.backlogSource) return;
         try {
-          this.set(await metrics.backlogSource());
+          backlog.set(await this.backlogSource());
         } catch {
           // A store that does not answer leaves the last value; /ready reports the store.
         }

@@ -17,7 +17,9 @@ export function requestLogPlugin(logger: Logger): ApolloServerPlugin {
       return {
         async willSendResponse({ response, operationName, errors }) {
           response.http.headers.set(REQUEST_ID_HEADER, requestId);
-          const codes = (errors ?? []).map((error) => String(error.extensions?.code ?? "INTERNAL_SERVER_ERROR"));
+          const codes = (errors ?? []).map(({ extensions }) =>
+            typeof extensions?.code === "string" ? extensions.code : "INTERNAL_SERVER_ERROR",
+          );
           const status = response.http.status ?? 200;
           const line = {
             requestId,

@@ -38,19 +38,32 @@ export function isRetryable(code: FailureCode): boolean {
   return RETRYABLE[code];
 }
 
+/** What a ProviderError may say besides its code and message. */
+export interface ProviderErrorOptions {
+  /** The provider's own error code, when it gave one. */
+  providerCode?: string;
+  cause?: unknown;
+  /** False when the request certainly never reached the provider; default true. */
+  requestSent?: boolean;
+}
+
 /** Thrown by provider clients; turned into a `ProviderFailure` value before it reaches GraphQL. */
 export class ProviderError extends Error {
   override readonly name = "ProviderError";
+  /** The provider's own error code, when it gave one. */
+  readonly providerCode: string | undefined;
+  /** False when the request certainly never reached the provider (so nothing it asked for happened). */
+  readonly requestSent: boolean;
+
   constructor(
     readonly code: FailureCode,
     message: string,
-    /** The provider's own error code, when it gave one. */
-    readonly providerCode?: string,
-    options?: { cause?: unknown },
-    /** False when the request certainly never reached the provider (so nothing it asked for happened). */
-    readonly requestSent = true,
+    options: ProviderErrorOptions = {},
   ) {
-    super(message, options);
+    // Only a cause that was given is set, as Error itself does.
+    super(message, "cause" in options ? { cause: options.cause } : undefined);
+    this.providerCode = options.providerCode;
+    this.requestSent = options.requestSent ?? true;
   }
 
   get retryable(): boolean {
@@ -72,9 +85,7 @@ export function toProviderFailure(providerId: string, currency: string | null, e
   const providerError =
     error instanceof ProviderError
       ? error
-      : new ProviderError(FailureCode.BAD_RESPONSE, "the provider's answer could not be handled", undefined, {
-          cause: error,
-        });
+      : new ProviderError(FailureCode.BAD_RESPONSE, "the provider's answer could not be handled", { cause: error });
   return {
     providerId,
     currency,

@@ -135,20 +135,15 @@ export class ProviderHttp {
     if (error instanceof ProviderError) return error;
     const code = errorCode(error);
     if (signal.aborted || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
-      return new ProviderError(
-        FailureCode.TIMEOUT,
-        `no answer within ${this.options.timeoutMs} ms`,
-        undefined,
-        { cause: error },
-        code !== "UND_ERR_CONNECT_TIMEOUT",
-      );
+      return new ProviderError(FailureCode.TIMEOUT, `no answer within ${this.options.timeoutMs} ms`, {
+        cause: error,
+        requestSent: code !== "UND_ERR_CONNECT_TIMEOUT",
+      });
     }
     if (code && NOT_SENT_CODES.has(code)) {
-      return new ProviderError(FailureCode.UNREACHABLE, `cannot connect (${code})`, undefined, { cause: error }, false);
+      return new ProviderError(FailureCode.UNREACHABLE, `cannot connect (${code})`, { cause: error, requestSent: false });
     }
-    return new ProviderError(FailureCode.UNREACHABLE, `the connection failed (${code ?? "unknown error"})`, undefined, {
-      cause: error,
-    });
+    return new ProviderError(FailureCode.UNREACHABLE, `the connection failed (${code ?? "unknown error"})`, { cause: error });
   }
 }
 
@@ -193,7 +188,11 @@ class AnswerReader implements Dispatcher.DispatchHandler {
     if (this.abortReason) controller.abort(this.abortReason);
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
     // A 1xx is informational: the answer follows it.
     if (statusCode < 200) return;
     this.status = statusCode;
@@ -220,7 +219,9 @@ class AnswerReader implements Dispatcher.DispatchHandler {
     this.stopListening();
     const chunks = this.chunks;
     const body = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, this.size).toString("utf8");
-    this.resolve(this.retryAfter === undefined ? { status: this.status, body } : { status: this.status, body, retryAfter: this.retryAfter });
+    this.resolve(
+      this.retryAfter === undefined ? { status: this.status, body } : { status: this.status, body, retryAfter: this.retryAfter },
+    );
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {

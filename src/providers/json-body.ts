@@ -21,7 +21,7 @@ export function parseLosslessJson(text: string): unknown {
     return parse(text);
   } catch (error) {
     // A repeated key with two values, or nesting deeper than the parser goes.
-    throw new ProviderError(FailureCode.BAD_RESPONSE, "the answer is not valid JSON", undefined, { cause: error });
+    throw new ProviderError(FailureCode.BAD_RESPONSE, "the answer is not valid JSON", { cause: error });
   }
 }
 
@@ -32,7 +32,7 @@ function refuseLongStrings(text: string): void {
     // The platform's parser checks the syntax and measures the text in a few milliseconds, whatever the body.
     plain = JSON.parse(text);
   } catch (error) {
-    throw new ProviderError(FailureCode.BAD_RESPONSE, "the answer is not valid JSON", undefined, { cause: error });
+    throw new ProviderError(FailureCode.BAD_RESPONSE, "the answer is not valid JSON", { cause: error });
   }
   const where = whereTextExceeds(plain, MAX_ANSWER_TEXT);
   if (where !== null) {

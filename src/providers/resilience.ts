@@ -109,11 +109,13 @@ export class ProviderResilience {
   async run<T>(kind: CallKind, attempt: Attempt<T>, credential?: string): Promise<T> {
     const deadline = performance.now() + this.timeoutMs;
     if (kind === "reconcile") {
-      return this.budget.execute(({ signal }) =>
-        this.bulkhead.execute(({ signal: slot }) => this.attempts(kind, deadline, attempt, slot, credential), signal),
-      ).catch((error: unknown) => {
-        throw this.asProviderError(error);
-      });
+      return this.budget
+        .execute(({ signal }) =>
+          this.bulkhead.execute(({ signal: slot }) => this.attempts(kind, deadline, attempt, slot, credential), signal),
+        )
+        .catch((error: unknown) => {
+          throw this.asProviderError(error);
+        });
     }
     try {
       const value = await this.budget.execute(({ signal }) =>
@@ -140,7 +142,13 @@ export class ProviderResilience {
     return this.admission.backOff(credential, retryAfter);
   }
 
-  private attempts<T>(kind: CallKind, deadline: number, attempt: Attempt<T>, signal: AbortSignal, credential: string | undefined): Promise<T> {
+  private attempts<T>(
+    kind: CallKind,
+    deadline: number,
+    attempt: Attempt<T>,
+    signal: AbortSignal,
+    credential: string | undefined,
+  ): Promise<T> {
     const timed = async (number: number, attemptSignal: AbortSignal): Promise<T> => {
       // Not a call until admitted: a refusal here sent nothing, and is counted by the limiter, not as a provider call.
       await this.admission.admit(kind, credential, deadline, this.timeoutMs, attemptSignal);
@@ -179,19 +187,20 @@ export class ProviderResilience {
       return new ProviderError(
         FailureCode.CIRCUIT_OPEN,
         "the provider failed repeatedly just now: calls are held off until a probe finds it answering again",
-        undefined,
-        { cause: error },
-        false,
+        { cause: error, requestSent: false },
       );
     }
     if (error instanceof BulkheadRejectedError) {
-      return new ProviderError(FailureCode.UNREACHABLE, "too many calls are waiting for this provider", undefined, { cause: error }, false);
+      return new ProviderError(FailureCode.UNREACHABLE, "too many calls are waiting for this provider", {
+        cause: error,
+        requestSent: false,
+      });
     }
     if (error instanceof TaskCancelledError) {
       // The budget ran out while the call waited for a slot or a probe: nothing was sent by this call.
-      return new ProviderError(FailureCode.TIMEOUT, `no answer within ${this.timeoutMs} ms`, undefined, { cause: error });
+      return new ProviderError(FailureCode.TIMEOUT, `no answer within ${this.timeoutMs} ms`, { cause: error });
     }
-    return new ProviderError(FailureCode.BAD_RESPONSE, "the provider call failed unexpectedly", undefined, { cause: error });
+    return new ProviderError(FailureCode.BAD_RESPONSE, "the provider call failed unexpectedly", { cause: error });
   }
 
   private safely(report: () => void): void {

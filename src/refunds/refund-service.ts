@@ -31,8 +31,8 @@ export interface RefundPage {
 const MAX_REFUND_ID_LENGTH = 64;
 
 /** The largest refund accepted, in integer digits, and the most decimals; beyond them input is refused. */
-export const MAX_AMOUNT_INTEGER_DIGITS = 18;
-export const MAX_AMOUNT_DECIMALS = 18;
+const MAX_AMOUNT_INTEGER_DIGITS = 18;
+const MAX_AMOUNT_DECIMALS = 18;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -143,7 +143,7 @@ export class RefundService {
     // The call must end (its timeout included) before the lease does, with the margin's second half to spare.
     const sendBy = leaseStarted + this.options.leaseMs - this.options.callMs - TAKEOVER_MARGIN_MS / 2;
     if (performance.now() > sendBy) {
-      const failure = new ProviderError(FailureCode.TIMEOUT, "the claim was too old to send safely", undefined, undefined, false);
+      const failure = new ProviderError(FailureCode.TIMEOUT, "the claim was too old to send safely", { requestSent: false });
       return { status: "NOT_SENT", failure: toProviderFailure(refund.providerId, refund.currency, failure) };
     }
     const provider = this.providers.get(refund.providerId);

@@ -137,27 +137,23 @@ class CachedProvider implements WalletProvider {
   }
 
   /**
-   * A fresh entry, or the version to store the provider's answer under (none: store nothing). On a miss one replica
-   * leads (asks the provider); the others wait for its answer to be stored, up to one call's time.
+   * A fresh entry, or the version to store the provider's answer under (none: store nothing). On a miss, only the
+   * replica holding the balance's lease asks the provider; the others wait for its answer, and one of them takes the
+   * lease over if the leader stalls past it. After twice a call's time a caller asks the provider itself.
    */
   private async lookUp(query: BalanceQuery): Promise<{ fresh?: CachedBalances; version?: string }> {
     const providerId = this.inner.info.id;
     const { store, callMs } = this.options;
     const field = fieldOf(query);
-    const first = await store.get(providerId, query.walletId, field);
-    if (!first) return {};
-    if (this.isFresh(first.found)) return { fresh: first.found };
-    if (await store.lead(providerId, query.walletId, field, first, callMs)) return { version: first.version };
-    const until = performance.now() + callMs;
-    while (performance.now() < until) {
+    const giveUpAt = performance.now() + 2 * callMs;
+    for (;;) {
+      const look = await store.get(providerId, query.walletId, field);
+      if (!look) return {};
+      if (this.isFresh(look.found)) return { fresh: look.found };
+      if (performance.now() > giveUpAt || (await store.lead(providerId, query.walletId, field, look, callMs)))
+        return { version: look.version };
       await sleep(FOLLOW_POLL_MS);
-      const again = await store.get(providerId, query.walletId, field);
-      if (!again) return {};
-      if (this.isFresh(again.found)) return { fresh: again.found };
-      // A refund dropped the wallet meanwhile: what the leader saw is not stored; ask now.
-      if (again.version !== first.version) return { version: again.version };
     }
-    return { version: first.version };
   }
 
   private isFresh(entry: CachedBalances | undefined): entry is CachedBalances {

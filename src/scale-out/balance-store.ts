@@ -46,7 +46,14 @@ const entryText = z.object({
 export function encodeEntry(entry: CachedBalances): string {
   return JSON.stringify({
     asOf: String(entry.asOf.getTime()),
-    balances: entry.balances.map((b) => [b.providerId, b.account, b.currency, b.amount.toString(), b.available.toString(), b.locked.toString()]),
+    balances: entry.balances.map((b) => [
+      b.providerId,
+      b.account,
+      b.currency,
+      b.amount.toString(),
+      b.available.toString(),
+      b.locked.toString(),
+    ]),
   });
 }
 

@@ -20,7 +20,10 @@ export const scaleOutFields = {
 /** The environment's part: where the shared Redis is and how long any call to it may take. */
 export const redisEnvironment = {
   /** redis://[user:password@]host:port[/db]; without it every replica limits and caches on its own. */
-  WALLET_REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, "must be redis://host:port or rediss://host:port").optional(),
+  WALLET_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, "must be redis://host:port or rediss://host:port")
+    .optional(),
   /** Prefix of every key this deployment writes, so several deployments can share one Redis. */
   WALLET_REDIS_KEY_PREFIX: z.string().min(1).max(100).default("wallet:"),
   /** The most any Redis command (or connecting) may take before the replica goes on without Redis. */

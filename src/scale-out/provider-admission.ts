@@ -94,7 +94,7 @@ function unlessBlocked(blockedMs: number): Grant {
 
 /** Nothing was sent: a refund refused here is NOT_SENT (PROVIDER_UNAVAILABLE, nothing taken). */
 function rateLimited(message: string): ProviderError {
-  return new ProviderError(FailureCode.RATE_LIMITED, message, undefined, undefined, false);
+  return new ProviderError(FailureCode.RATE_LIMITED, message, { requestSent: false });
 }
 
 /** Retry-After as seconds or an HTTP date (RFC 9110 10.2.3), within bounds. */

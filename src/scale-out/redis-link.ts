@@ -69,7 +69,6 @@ export class RedisLink {
     });
   }
 
-
   /** Whether Redis is connected and not held off after a failure. */
   get shared(): boolean {
     const shared = !this.closed && this.client.status === "ready" && performance.now() >= this.heldOffUntil;

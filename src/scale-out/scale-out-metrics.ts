@@ -21,7 +21,11 @@ const COUNTERS = {
     "Provider calls refused by the rate limit within their budget (RATE_LIMITED), nothing sent, by call kind",
     ["provider", "kind"],
   ],
-  backoffs: ["wallet_rate_limit_backoffs_total", "HTTP 429 answers from a provider, each holding its calls off for its Retry-After", ["provider"]],
+  backoffs: [
+    "wallet_rate_limit_backoffs_total",
+    "HTTP 429 answers from a provider, each holding its calls off for its Retry-After",
+    ["provider"],
+  ],
   redisFallbacks: [
     "wallet_redis_fallbacks_total",
     "Times this replica stopped using Redis (down, slow or refusing) and fell back to its local limiter without a cache",

@@ -39,7 +39,11 @@ export class RedisWindowLog {
   constructor(private readonly redis: RedisLink) {}
 
   async take(key: string, limit: number, windowMs: number): Promise<Grant | undefined> {
-    const answer = await this.redis.script(TAKE, [this.redis.key("rate", key), this.redis.key("rate-block", key)], [limit, windowMs, randomUUID()]);
+    const answer = await this.redis.script(
+      TAKE,
+      [this.redis.key("rate", key), this.redis.key("rate-block", key)],
+      [limit, windowMs, randomUUID()],
+    );
     if (!Array.isArray(answer) || answer.length !== 2) return undefined;
     const [granted, retryInMs] = answer as [number, number];
     return granted === 1 ? { granted: true } : { granted: false, retryInMs: Number(retryInMs) };

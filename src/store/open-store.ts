@@ -42,10 +42,6 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
   return store;
 }
 
-export function isStoreUrl(url: string): boolean {
-  return /^sqlite:.+/.test(url) || /^postgres(ql)?:\/\//.test(url);
-}
-
 async function currentSchema(db: Kysely<Database>): Promise<string> {
   const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
   const schema = rows[0]?.schema;
@@ -108,7 +104,9 @@ function openPostgres(url: string, options: StoreOptions): Store {
     // Millisecond timestamps are 64-bit integers, which pg hands over as strings by default.
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
-        oid === PG_INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        oid === PG_INT8
+          ? (value: string) => Number(value)
+          : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as typeof pg.types.getTypeParser,
     },
   });
   // An idle connection the server drops must not take the process down; the next query reconnects.

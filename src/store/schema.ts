@@ -1,10 +1,10 @@
 // Responsible for the store's tables as TypeScript sees them: one description serves SQLite and PostgreSQL.
-import type { Insertable, Selectable, Updateable } from "kysely";
+import type { Selectable } from "kysely";
 
 /** Times are milliseconds since the epoch in a 64-bit integer: sortable and alike in both dialects. */
 type Millis = number;
 
-export interface RefundsTable {
+interface RefundsTable {
   id: string;
   /** The key the refund was asked with, kept for ever. */
   idempotency_key: string;
@@ -33,7 +33,7 @@ export interface RefundsTable {
   settled_at: Millis | null;
 }
 
-export interface AccountLinksTable {
+interface AccountLinksTable {
   id: string;
   wallet_id: string;
   provider_id: string;
@@ -50,6 +50,4 @@ export interface Database {
 }
 
 export type RefundRow = Selectable<RefundsTable>;
-export type NewRefundRow = Insertable<RefundsTable>;
-export type RefundRowUpdate = Updateable<RefundsTable>;
 export type AccountLinkRow = Selectable<AccountLinksTable>;

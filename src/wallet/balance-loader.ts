@@ -6,14 +6,14 @@ import type { ProviderRegistry } from "../providers/registry.js";
 import { distrust } from "../providers/answer-checks.js";
 import { FailureCode, toProviderFailure, ProviderError } from "../providers/failure.js";
 
-export interface BalanceKey extends BalanceQuery {
+interface BalanceKey extends BalanceQuery {
   providerId: string;
 }
 
 export type BalanceLoader = DataLoader<BalanceKey, BalanceResult, string>;
 
 /** Two keys are the same balance when provider, wallet and currency match; `null` currency means all. */
-export function balanceCacheKey(key: BalanceKey): string {
+function balanceCacheKey(key: BalanceKey): string {
   return JSON.stringify([key.providerId, key.walletId, key.currency]);
 }
 
@@ -44,7 +44,10 @@ export function createBalanceLoader(
           onBatch?.(providerId, queries.length);
           const answers = await loadFromProvider(registry, providerId, queries);
           for (const failure of answers.flatMap((answer) => answer.failures)) {
-            logger?.warn({ providerId, code: failure.code, retryable: failure.retryable, reason: failure.message }, "provider could not be read");
+            logger?.warn(
+              { providerId, code: failure.code, retryable: failure.retryable, reason: failure.message },
+              "provider could not be read",
+            );
           }
           positions.forEach((position, i) => {
             results[position] = answers[i]!;
@@ -57,11 +60,7 @@ export function createBalanceLoader(
   );
 }
 
-async function loadFromProvider(
-  registry: ProviderRegistry,
-  providerId: string,
-  queries: BalanceKey[],
-): Promise<BalanceResult[]> {
+async function loadFromProvider(registry: ProviderRegistry, providerId: string, queries: BalanceKey[]): Promise<BalanceResult[]> {
   const provider = registry.get(providerId);
   try {
     if (!provider) throw new ProviderError(FailureCode.REJECTED, `no provider "${providerId}" is configured`);

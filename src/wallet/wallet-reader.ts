@@ -50,7 +50,7 @@ export class WalletReader {
  * Asks every provider through the request's loader. The loads are issued synchronously, before
  * any await, so that every wallet of an operation lands in the same DataLoader batch.
  */
-export function readWallet(
+function readWallet(
   registry: ProviderRegistry,
   loader: BalanceLoader,
   walletId: string,

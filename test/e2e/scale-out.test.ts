@@ -29,15 +29,25 @@ afterAll(async () => {
 async function partner(wallets: Record<string, Record<string, string>> = {}): Promise<Partner> {
   const simulator = await SlotSpecSimulator.start({ partners: [PARTNER], wallets });
   const proxy = await startRecordingProxy(simulator.url);
-  cleanups.push(() => simulator.stop(), () => proxy.stop());
+  cleanups.push(
+    () => simulator.stop(),
+    () => proxy.stop(),
+  );
   return { simulator, proxy };
 }
 
 /** Three replicas of one providers file on one PostgreSQL, sharing `redisUrl` under a key prefix of this run. */
-async function threeReplicas(providersYaml: string, redisUrl: string, env: Record<string, string> = {}): Promise<{ urls: string[]; replicas: SubgraphProcess[] }> {
+async function threeReplicas(
+  providersYaml: string,
+  redisUrl: string,
+  env: Record<string, string> = {},
+): Promise<{ urls: string[]; replicas: SubgraphProcess[] }> {
   const scratch = await mkdtemp(join(tmpdir(), "wallet-scale-out-"));
   const store: TestStore = await STORE_KINDS.find((kind) => kind.name === "PostgreSQL")!.create();
-  cleanups.push(() => rm(scratch, { recursive: true, force: true }), () => store.drop());
+  cleanups.push(
+    () => rm(scratch, { recursive: true, force: true }),
+    () => store.drop(),
+  );
   const providersFile = join(scratch, "providers.yaml");
   await writeFile(providersFile, providersYaml);
   const prefix = `wallet-e2e-${randomUUID().slice(0, 8)}:`;
@@ -63,11 +73,25 @@ async function threeReplicas(providersYaml: string, redisUrl: string, env: Recor
 }
 
 function slotSpec(id: string, at: Partner, currency: string, more: Record<string, string>, canRefund = false) {
-  return { id, name: id, baseUrl: at.proxy.url, partnerId: PARTNER.partnerId, tokenEnv: "PARTNER_TOKEN", currency, canRefund, timeoutMs: 3_000, more };
+  return {
+    id,
+    name: id,
+    baseUrl: at.proxy.url,
+    partnerId: PARTNER.partnerId,
+    tokenEnv: "PARTNER_TOKEN",
+    currency,
+    canRefund,
+    timeoutMs: 3_000,
+    more,
+  };
 }
 
 /** One read over HTTP: its status, and its data when it has no errors. */
-async function read(url: string, id: string, currency: string): Promise<{ status: number; wallet: NonNullable<WalletAsOfQuery["wallet"]> | undefined }> {
+async function read(
+  url: string,
+  id: string,
+  currency: string,
+): Promise<{ status: number; wallet: NonNullable<WalletAsOfQuery["wallet"]> | undefined }> {
   try {
     const response = await postGraphQL(url, WalletAsOfDocument, { id, currency });
     const wallet = response.errors?.length ? undefined : (response.data?.wallet ?? undefined);
@@ -79,13 +103,23 @@ async function read(url: string, id: string, currency: string): Promise<{ status
 
 async function refund(url: string, providerId: string, walletId: string, amount: string, key: string = randomUUID()): Promise<string> {
   try {
-    const response = await postGraphQL(url, RefundDocument, { input: { walletId, providerId, currency: "USD", amount, idempotencyKey: key } });
+    const response = await postGraphQL(url, RefundDocument, {
+      input: { walletId, providerId, currency: "USD", amount, idempotencyKey: key },
+    });
     if (response.status >= 500) return `HTTP ${response.status}`;
     const answer = response.data?.refund;
     return answer?.userErrors[0]?.code ?? answer?.refund?.status ?? `ERROR ${JSON.stringify(response.errors)}`;
   } catch {
     return "TRANSPORT_ERROR";
   }
+}
+
+const metricsOf = async (url: string) => (await fetch(url.replace(/\/graphql$/, "/metrics"))).text();
+
+/** Times the replicas lost Redis (down, or slower than WALLET_REDIS_TIMEOUT_MS) and went on alone. */
+async function fallbacks(urls: readonly string[]): Promise<number> {
+  const texts = await Promise.all(urls.map(metricsOf));
+  return texts.reduce((sum, text) => sum + Number(/^wallet_redis_fallbacks_total (\d+)$/m.exec(text)?.[1] ?? 0), 0);
 }
 
 function tally(words: readonly string[]): Record<string, number> {
@@ -117,7 +151,9 @@ describe("three replicas sharing the machine's Redis", () => {
       limited.proxy.arrivals.map((arrival) => arrival.at),
       60_000,
     );
-    console.log(`limiter: 1000 reads over 3 replicas, limit 60/min: ${calls} calls, worst 60 s window ${worst}, ${failures.length} RATE_LIMITED, ${errors} errors`);
+    console.log(
+      `limiter: 1000 reads over 3 replicas, limit 60/min: ${calls} calls, worst 60 s window ${worst}, ${failures.length} RATE_LIMITED, ${errors} errors`,
+    );
     expect(errors).toBe(0);
     expect(tally(failures.map((failure) => `${failure.code} ${failure.retryable}`))).toEqual({ "RATE_LIMITED true": 1_000 - calls });
     expect(worst).toBeLessThanOrEqual(60);
@@ -152,7 +188,7 @@ describe("three replicas sharing the machine's Redis", () => {
       ),
     );
     console.log(
-      `cache: 300 clients, 3 replicas, 3 accounts, 6 s: ${reads} reads, ${calls.length} calls (${((calls.length / reads) * 1000).toFixed(1)} per 1000 reads), worst 2 s window per account ${perAccount.join("/")}, oldest balance when asked ${Math.max(...ages)} ms`,
+      `cache: 300 clients, 3 replicas, 3 accounts, 6 s: ${reads} reads, ${calls.length} calls (${((calls.length / reads) * 1000).toFixed(1)} per 1000 reads), worst 2 s window per account ${perAccount.join("/")}, oldest balance when asked ${Math.max(...ages)} ms, Redis fallbacks ${await fallbacks(urls)}`,
     );
     expect(wrong.slice(0, 3)).toEqual([]);
     expect(perAccount).toEqual([1, 1, 1]);
@@ -189,7 +225,6 @@ describe("three replicas when their Redis is lost and comes back", () => {
     ({ urls, replicas } = await threeReplicas(yaml, redis.url));
   }, 60_000);
 
-  const metricsOf = async (url: string) => (await fetch(url.replace(/\/graphql$/, "/metrics"))).text();
   const readyOf = async (url: string) => (await fetch(url.replace(/\/graphql$/, "/ready"))).status;
   const shared = async (value: 0 | 1) =>
     (await Promise.all(urls.map(metricsOf))).every((text) => new RegExp(`^wallet_redis_shared ${value}$`, "m").test(text));
@@ -197,8 +232,13 @@ describe("three replicas when their Redis is lost and comes back", () => {
   /** 150 EUR reads over the replicas: the calls they made, and HTTP statuses other than 200. */
   async function burst(): Promise<{ calls: number; bad: number[] }> {
     const before = limited.proxy.arrivals.length;
-    const answers = await Promise.all(Array.from({ length: 150 }, (_, i) => read(urls[i % 3]!, `burst-${randomUUID().slice(0, 8)}`, "EUR")));
-    return { calls: limited.proxy.arrivals.length - before, bad: answers.filter((answer) => answer.status !== 200).map((answer) => answer.status) };
+    const answers = await Promise.all(
+      Array.from({ length: 150 }, (_, i) => read(urls[i % 3]!, `burst-${randomUUID().slice(0, 8)}`, "EUR")),
+    );
+    return {
+      calls: limited.proxy.arrivals.length - before,
+      bad: answers.filter((answer) => answer.status !== 200).map((answer) => answer.status),
+    };
   }
 
   it("answer without a 5xx and lose no refund; limits fall back to each replica's own and are shared again once Redis is back", async () => {

@@ -37,7 +37,7 @@ describe("Cache-Control on /graphql answers", () => {
   });
 
   it("a read missing a provider's balances is never stored: asking again may fill them", async () => {
-    sandbox.simulators.alphaSms.setFault("http500");
+    await sandbox.simulators.alphaSms.setFault("http500");
     try {
       const answer = await post(sandbox, `{ wallet(id: "tester") { balances { id } failures { code } } }`);
       expect(answer.body.errors).toBeUndefined();
@@ -46,7 +46,7 @@ describe("Cache-Control on /graphql answers", () => {
       // Even when the query does not ask which provider failed.
       expect((await post(sandbox, READ)).cacheControl).toBe("no-store");
     } finally {
-      sandbox.simulators.alphaSms.setFault(null);
+      await sandbox.simulators.alphaSms.setFault(null);
     }
     expect((await post(sandbox, READ)).cacheControl).toBe("private, max-age=7");
   });

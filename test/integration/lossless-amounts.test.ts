@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XPAY_DEMO_INSTRUMENT } from "../../src/sandbox/demo-providers.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox.js";
 import { WalletOverviewDocument } from "../generated/graphql.js";
-import { dataOf, postGraphQL, sandboxPost } from "../support/graphql-http.js";
+import { dataOf, sandboxPost } from "../support/graphql-http.js";
 
 const RUNS = 40;
 let sandbox: Sandbox;

@@ -5,7 +5,7 @@ import type { SimulatorFault } from "../../src/providers/simulator-knobs.js";
 import { XPAY_DEMO_INSTRUMENT } from "../../src/sandbox/demo-providers.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox.js";
 import { WalletOverviewDocument } from "../generated/graphql.js";
-import { dataOf, postGraphQL, sandboxPost } from "../support/graphql-http.js";
+import { dataOf, sandboxPost } from "../support/graphql-http.js";
 
 const TIMEOUT_MS = 800;
 let sandbox: Sandbox;

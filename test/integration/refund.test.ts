@@ -11,7 +11,7 @@ import {
   RefundHistoryDocument,
   type RefundInput,
 } from "../generated/graphql.js";
-import { dataOf, postGraphQL, sandboxPost } from "../support/graphql-http.js";
+import { dataOf, sandboxPost } from "../support/graphql-http.js";
 import { STORE_KINDS, type TestStore } from "../support/stores.js";
 
 const TIMEOUT_MS = 1_000;

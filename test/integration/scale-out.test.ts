@@ -156,7 +156,12 @@ describe("admission to one provider", () => {
   });
 
   it("limits each credential on its own where the provider limits per credential", async () => {
-    const admission = new ProviderAdmission("p", { requests: 1, intervalMs: 10_000, per: "credential" }, new LocalWindowLog(), new ScaleOutMetrics());
+    const admission = new ProviderAdmission(
+      "p",
+      { requests: 1, intervalMs: 10_000, per: "credential" },
+      new LocalWindowLog(),
+      new ScaleOutMetrics(),
+    );
     const deadline = performance.now() + 1_000;
     await admission.admit("read", "key-a", deadline, 1_000, never);
     await admission.admit("read", "key-b", deadline, 1_000, never);
@@ -182,7 +187,10 @@ describe("admission to one provider", () => {
         admission: new ProviderAdmission("busy", limit(100, 1_000), new FallbackWindowLog(await link()), new ScaleOutMetrics()),
       });
     const [first, second] = [await replica(), await replica()];
-    closers.push(() => first.close(), () => second.close());
+    closers.push(
+      () => first.close(),
+      () => second.close(),
+    );
 
     expect((await first.send({ method: "GET", path: "/" })).status).toBe(429);
     const started = performance.now();
@@ -194,7 +202,11 @@ describe("admission to one provider", () => {
 });
 
 describe.each([
-  { name: "in this process", store: async (): Promise<[BalanceStore, BalanceStore]> => [new LocalBalanceStore(), new LocalBalanceStore()], shared: false },
+  {
+    name: "in this process",
+    store: async (): Promise<[BalanceStore, BalanceStore]> => [new LocalBalanceStore(), new LocalBalanceStore()],
+    shared: false,
+  },
   {
     name: "in Redis, two replicas",
     store: async (): Promise<[BalanceStore, BalanceStore]> => [new RedisBalanceStore(await link()), new RedisBalanceStore(await link())],
@@ -273,7 +285,12 @@ describe.each([
     simulator.setLatency(150);
     const before = read(refunding, wallet);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const outcome = await refunding.refund!({ walletId: wallet, currency: "USD", amount: ScaledDecimal.parse("1.00"), idempotencyKey: randomUUID() });
+    const outcome = await refunding.refund!({
+      walletId: wallet,
+      currency: "USD",
+      amount: ScaledDecimal.parse("1.00"),
+      idempotencyKey: randomUUID(),
+    });
     await before;
     simulator.setLatency(0);
     expect(outcome.status).toBe("SUCCEEDED");
@@ -289,7 +306,12 @@ describe("replicas sharing the balance cache in Redis", () => {
     const replicas = await Promise.all(
       Array.from({ length: 3 }, async () => {
         const client = cachedClient(simulator.url, false);
-        return withBalanceCache(client, { maxAgeMs: 5_000, callMs: 2_000, store: new RedisBalanceStore(await link()), metrics: new ScaleOutMetrics() });
+        return withBalanceCache(client, {
+          maxAgeMs: 5_000,
+          callMs: 2_000,
+          store: new RedisBalanceStore(await link()),
+          metrics: new ScaleOutMetrics(),
+        });
       }),
     );
     const wallet = newWallet();
@@ -319,7 +341,12 @@ describe("the balance cache with Redis down", () => {
     await provider.loadBalances([{ walletId: wallet, currency: "USD" }]);
     await provider.loadBalances([{ walletId: wallet, currency: "USD" }]);
     expect(simulator.calls()).toBe(2);
-    const outcome = await provider.refund!({ walletId: wallet, currency: "USD", amount: ScaledDecimal.parse("1.00"), idempotencyKey: randomUUID() });
+    const outcome = await provider.refund!({
+      walletId: wallet,
+      currency: "USD",
+      amount: ScaledDecimal.parse("1.00"),
+      idempotencyKey: randomUUID(),
+    });
     expect(outcome.status).toBe("SUCCEEDED");
     expect(await registry.metrics()).toContain("wallet_redis_shared 0");
   });

@@ -11,7 +11,7 @@ import {
   WalletEntitiesDocument,
   WalletOverviewDocument,
 } from "../generated/graphql.js";
-import { dataOf, postGraphQL, sandboxPost } from "../support/graphql-http.js";
+import { dataOf, sandboxPost } from "../support/graphql-http.js";
 
 const TIMEOUT_MS = 1_000;
 let sandbox: Sandbox;

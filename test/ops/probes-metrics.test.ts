@@ -75,11 +75,11 @@ describe("a running sandbox behind a router secret", () => {
   });
 
   it("shows an open circuit and circuit_open calls after a provider keeps failing", async () => {
-    sandbox.simulators.alphaSms.setFault("http500");
+    await sandbox.simulators.alphaSms.setFault("http500");
     try {
       for (let i = 0; i < 12; i++) await post(ExampleWalletDocument);
     } finally {
-      sandbox.simulators.alphaSms.setFault(null);
+      await sandbox.simulators.alphaSms.setFault(null);
     }
     const text = await (await fetch(`${sandbox.url}/metrics`)).text();
     expect(text).toMatch(/^wallet_upstream_calls_total\{provider="alphasms",outcome="UPSTREAM_ERROR"\} [1-9]/m);

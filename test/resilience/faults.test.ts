@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ProviderConfig } from "../../src/config/providers-file.js";
 import type { CircuitState, UpstreamCall, UpstreamObserver } from "../../src/observability/upstream-events.js";
+import { FailureCode } from "../../src/providers/failure.js";
 import type { SimulatorFault } from "../../src/providers/simulator-knobs.js";
 import { SlotSpecClient } from "../../src/providers/slot-spec/client.js";
 import { startDemoProviders, type DemoProviders } from "../../src/sandbox/demo-providers.js";
@@ -276,7 +277,7 @@ describe("what the policy tells its observer, and its bulkhead", () => {
       expect(observer.calls.length).toBe(simulator.calls());
       expect(observer.calls.length).toBeGreaterThan(1);
       expect(observer.calls.map((call) => call.attempt)).toEqual(observer.calls.map((_, index) => index + 1));
-      expect(observer.calls.every((call) => call.providerId === "kyren" && call.outcome === "UPSTREAM_ERROR")).toBe(true);
+      expect(observer.calls.every((call) => call.providerId === "kyren" && call.outcome === FailureCode.UPSTREAM_ERROR)).toBe(true);
       expect(client.status).toBe("DEGRADED");
 
       await client.loadBalances([{ walletId: "tester", currency: null }]);

@@ -51,7 +51,8 @@ describe("only the router gets in", () => {
     for (const body of ['{"query":"{ _service { sdl } }"}', '{"query":"{ _entities(representations: []) { __typename } }"}', "not json at all"]) {
       const answer = await raw(body, headers);
       expect(answer.status).toBe(401);
-      expect(JSON.parse(answer.body).errors[0].extensions.code).toBe("UNAUTHENTICATED");
+      const { errors } = JSON.parse(answer.body) as { errors: { extensions: { code: string } }[] };
+      expect(errors[0]?.extensions.code).toBe("UNAUTHENTICATED");
     }
   });
 

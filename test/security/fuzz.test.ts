@@ -126,7 +126,7 @@ type RefundField = (typeof REFUND_FIELDS)[number];
 /** W1: the brief's query; W2: total with a variable currency; W3: the wallet alone; W4: balances alone. */
 type WalletShape = "balances+total" | "total" | "id" | "balances";
 
-const MISSING = "<missing>" as const;
+const MISSING: unique symbol = Symbol("missing");
 type Missing = typeof MISSING;
 
 type Case =
@@ -631,11 +631,11 @@ const jsonFor = (pool: FieldPool, extra: fc.Arbitrary<Json>[] = []): fc.Arbitrar
 const extraKey = fc.constantFrom("extra", "__proto__", "constructor", "walletid", "WalletId", "amount ", "", "id");
 
 const validRefundInput = fc.record({
-  walletId: validRefundWalletId as fc.Arbitrary<Json>,
-  providerId: validProvider as fc.Arbitrary<Json>,
-  currency: validCurrency as fc.Arbitrary<Json>,
-  amount: fc.oneof(validAmount, validAmount, fc.integer({ min: 1, max: 1_000_000 })) as fc.Arbitrary<Json>,
-  idempotencyKey: validUuid as fc.Arbitrary<Json>,
+  walletId: validRefundWalletId,
+  providerId: validProvider,
+  currency: validCurrency,
+  amount: fc.oneof(validAmount, validAmount, fc.integer({ min: 1, max: 1_000_000 })),
+  idempotencyKey: validUuid,
 });
 type RefundRecordInput = Record<RefundField, Json>;
 
@@ -789,12 +789,12 @@ const walletVariablesCase: fc.Arbitrary<Case> = fc
     variablesAround(
       fc
         .tuple(
-          fc.option(jsonFor(WALLET_ID_POOL, [fc.integer(), fc.maxSafeInteger()]), { nil: MISSING, freq: 30 }),
-          fc.option(jsonFor(CURRENCY_POOL, [fc.constant(null)]), { nil: MISSING, freq: 4 }),
+          fc.option<Json, Missing>(jsonFor(WALLET_ID_POOL, [fc.integer(), fc.maxSafeInteger()]), { nil: MISSING, freq: 30 }),
+          fc.option<Json, Missing>(jsonFor(CURRENCY_POOL, [fc.constant(null)]), { nil: MISSING, freq: 4 }),
         )
         .map(([id, currency]) => [
-          ...(id === MISSING ? [] : [["id", id] as [string, Json]]),
-          ...(currency === MISSING ? [] : [["currency", currency] as [string, Json]]),
+          ...(id === MISSING ? [] : [["id", id] satisfies [string, Json]]),
+          ...(currency === MISSING ? [] : [["currency", currency] satisfies [string, Json]]),
         ]),
     ),
   )
@@ -803,8 +803,8 @@ const walletVariablesCase: fc.Arbitrary<Case> = fc
 const walletLiteralCase: fc.Arbitrary<Case> = fc
   .tuple(
     walletShape,
-    fc.option(literalFor(WALLET_ID_POOL, [intLiteral.map((text): Literal => ({ kind: "int", text }))]), { nil: MISSING, freq: 30 }),
-    fc.option(literalFor(CURRENCY_POOL), { nil: MISSING, freq: 4 }),
+    fc.option<Literal, Missing>(literalFor(WALLET_ID_POOL, [intLiteral.map((text): Literal => ({ kind: "int", text }))]), { nil: MISSING, freq: 30 }),
+    fc.option<Literal, Missing>(literalFor(CURRENCY_POOL), { nil: MISSING, freq: 4 }),
   )
   .map(([shape, id, currency]) => ({ op: "wallet", mode: "literal", shape, id, currency }));
 

@@ -8,11 +8,11 @@ export const REPO_ROOT = join(import.meta.dirname, "..", "..");
 export const DEPLOY_DIR = join(REPO_ROOT, "deploy");
 
 /** Every YAML document of a file under deploy/; a syntax error (or a duplicate key) fails the read. */
-export function readYamlDocuments(path: string): unknown[] {
+function readYamlDocuments(path: string): unknown[] {
   const documents = parseAllDocuments(readFileSync(join(DEPLOY_DIR, path), "utf8"), { uniqueKeys: true });
   return documents.map((document) => {
     if (document.errors.length > 0) throw new Error(`${path}: ${document.errors.map((error) => error.message).join("; ")}`);
-    return document.toJS();
+    return document.toJS() as unknown;
   });
 }
 

@@ -25,7 +25,8 @@ export async function startApolloGateway(supergraphSdl: string, routerSecret: st
           willSendRequest({ request, context }) {
             if (name !== "wallet") return;
             request.http?.headers.set("router-authorization", routerSecret);
-            if (context.authorization) request.http?.headers.set("authorization", context.authorization);
+            const { authorization } = context as { authorization?: string };
+            if (authorization) request.http?.headers.set("authorization", authorization);
           },
         }),
     }),
@@ -68,7 +69,7 @@ export async function startHiveGateway(
       extractScopes: (user) => (user ? [...(user as Caller).scopes] : []),
     },
   });
-  const server = createServer(runtime);
+  const server = createServer((request, response) => void runtime(request, response));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

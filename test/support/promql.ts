@@ -3,7 +3,7 @@ import { parser } from "@prometheus-io/lezer-promql";
 
 type SyntaxNode = ReturnType<typeof parser.parse>["topNode"];
 
-export interface LabelMatcher {
+interface LabelMatcher {
   label: string;
   op: "=" | "!=" | "=~" | "!~";
   value: string;

@@ -1,9 +1,9 @@
 // Sends one refund to a subgraph over HTTP, as the router would, and reduces the answer to one word a test can count.
-import { RefundDocument } from "../generated/graphql.js";
+import { RefundDocument, type RefundErrorCode, type RefundStatus } from "../generated/graphql.js";
 import { postGraphQL } from "./graphql-http.js";
 
 /** The first user error's code, else the refund's status; TRANSPORT_ERROR when no answer came (the process died). */
-export type RefundOutcomeWord = "SUCCEEDED" | "IDEMPOTENCY_KEY_REUSED" | "REFUND_IN_PROGRESS" | "OUTCOME_UNKNOWN" | "TRANSPORT_ERROR" | string;
+export type RefundOutcomeWord = RefundErrorCode | RefundStatus | "NO_REFUND" | "TRANSPORT_ERROR" | `ERROR ${string}`;
 
 /** A refund from the wallet "tester" at lucky-monaco in USD. */
 export async function sendRefund(url: string, key: string, amount: string): Promise<RefundOutcomeWord> {

@@ -21,12 +21,12 @@ export function startSubgraphProcess(env: Record<string, string>): SubgraphProce
   });
   let stdout = "";
   let stderr = "";
-  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const ready = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`not ready in 30 s:\n${stdout}\n${stderr}`)), 30_000);
-    child.stdout!.on("data", () => {
+    child.stdout.on("data", () => {
       const match = /ready at (http:\/\/\S+\/graphql)/.exec(stdout);
       if (match) {
         clearTimeout(timer);

@@ -13,7 +13,7 @@ export interface ComposedSupergraph {
   hints: string[];
 }
 
-export async function walletSubgraphs(walletUrl = "http://wallet.invalid/graphql", usersUrl = "http://users.invalid/graphql") {
+async function walletSubgraphs(walletUrl = "http://wallet.invalid/graphql", usersUrl = "http://users.invalid/graphql") {
   return [
     { name: "users", typeDefs: parse(USERS_SDL), url: usersUrl },
     { name: "wallet", typeDefs: parse(await readFile(schemaFile, "utf8")), url: walletUrl },

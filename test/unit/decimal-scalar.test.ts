@@ -5,8 +5,8 @@ import { DecimalScalar } from "../../src/graphql/scalars/decimal.js";
 import { Decimal, ScaledDecimal } from "../../src/money/decimal.js";
 
 const serialize = (value: unknown) => DecimalScalar.serialize(value);
-const parseValue = (value: unknown) => DecimalScalar.parseValue(value) as ScaledDecimal;
-const parseLiteral = (source: string) => DecimalScalar.parseLiteral(parseLiteralText(source)) as ScaledDecimal;
+const parseValue = (value: unknown) => DecimalScalar.parseValue(value);
+const parseLiteral = (source: string) => DecimalScalar.parseLiteral(parseLiteralText(source));
 
 describe("Decimal scalar output", () => {
   it.each([

@@ -58,7 +58,7 @@ describe("the settlement rule", () => {
     const settlement = settlementFor(record(everSent), outcome, BACKOFF);
     expect(settlement).toMatchObject({ status, sent });
     expect(settlement.failureCode ?? null).toBe(failureCode);
-    if (status === RefundStatus.UNKNOWN) expect(settlement.retryAfterMs).toBe(BACKOFF.firstMs);
+    if (status === "UNKNOWN") expect(settlement.retryAfterMs).toBe(BACKOFF.firstMs);
     else expect(settlement.retryAfterMs).toBeUndefined();
   });
 

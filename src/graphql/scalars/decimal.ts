@@ -54,7 +54,7 @@ export const DecimalScalar = new GraphQLScalarType<ScaledDecimal, string>({
 
   serialize(value: unknown): string {
     if (value instanceof ScaledDecimal) return printed(value);
-    if (Decimal.isDecimal(value)) return printed(ScaledDecimal.of(value as Decimal));
+    if (Decimal.isDecimal(value)) return printed(ScaledDecimal.of(value));
     if (typeof value === "string" && isPlainDecimal(value)) return printed(ScaledDecimal.parse(value));
     if (typeof value === "bigint") return value.toString();
     if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);

@@ -1,21 +1,10 @@
 // Responsible for what reading one wallet costs at the providers (calls) and can answer (balances), from their configuration.
 import type { ProviderConfig } from "../../config/providers-file.js";
+import { protocolOf } from "../../providers/protocols.js";
 
-/**
- * Calls one provider makes to read every currency of one wallet with one account there: a SLOT_SPEC
- * partner answers all currencies at once with /user/info, else one call per configured currency;
- * Nami one call per wallet type (spot, futures); AlphaSMS and XPAY one call per account.
- */
+/** Calls one provider makes to read every currency of one wallet with one account there, by its protocol's rule. */
 export function callsPerWalletRead(provider: ProviderConfig): number {
-  switch (provider.protocol) {
-    case "slot-spec":
-      return provider.userInfo ? 1 : provider.currencies.length;
-    case "nami":
-      return provider.walletTypes.length;
-    case "alphasms":
-    case "xpay":
-      return 1;
-  }
+  return protocolOf(provider).callsPerWalletRead(provider);
 }
 
 /** Every configured provider's calls for one wallet: the price of reading a wallet's money. */
@@ -23,20 +12,9 @@ export function walletReadCalls(providers: readonly ProviderConfig[]): number {
   return providers.reduce((sum, provider) => sum + callsPerWalletRead(provider), 0);
 }
 
-/**
- * Balances one provider can answer for one wallet with one account there: one per configured
- * currency (SLOT_SPEC), per wallet type and named asset (Nami), one for AlphaSMS and XPAY.
- */
+/** Balances one provider can answer for one wallet with one account there, by its protocol's rule. */
 export function balancesPerWalletRead(provider: ProviderConfig): number {
-  switch (provider.protocol) {
-    case "slot-spec":
-      return provider.currencies.length;
-    case "nami":
-      return provider.walletTypes.length * Object.keys(provider.assets).length;
-    case "alphasms":
-    case "xpay":
-      return 1;
-  }
+  return protocolOf(provider).balancesPerWalletRead(provider);
 }
 
 /** Every configured provider's balances for one wallet: the assumed length of `balances`. */

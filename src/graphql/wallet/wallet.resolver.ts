@@ -64,11 +64,7 @@ export class WalletResolver {
   @FieldResolver(() => DecimalScalar, {
     description: "The sum of this currency over the balances that could be read. No conversion between currencies.",
   })
-  total(
-    @Root() wallet: Wallet,
-    @Ctx() context: RequestContext,
-    @Arg("currency", () => String) currency: string,
-  ): Promise<ScaledDecimal> {
+  total(@Root() wallet: Wallet, @Ctx() context: RequestContext, @Arg("currency", () => String) currency: string): Promise<ScaledDecimal> {
     const readable = context.access.reader(wallet.id);
     const code = requireCurrency(currency);
     return context.wallets.read(readable, code).then((view) => totalOf(view.balances, code));

@@ -1,13 +1,14 @@
 // Responsible for reading the balances of linked AlphaSMS accounts over its JSON API, batching every account of one API key into one call.
-import type { z } from "zod";
 import type { AccountLink } from "../../accounts/account-links.js";
 import { ScaledDecimal } from "../../money/decimal.js";
-import { FailureCode, ProviderError, toProviderFailure, type ProviderFailure } from "../failure.js";
-import { ProviderHttp, providerHttpOptions } from "../http.js";
-import type { ProviderStatus } from "../resilience.js";
+import { FailureCode, ProviderError, type ProviderFailure } from "../failure.js";
 import type { UpstreamObserver } from "../../observability/upstream-events.js";
 import { parseLosslessJson } from "../json-body.js";
-import type { AccountBalance, AccountDirectory, BalanceQuery, BalanceResult, ProviderInfo, WalletProvider } from "../provider.js";
+import { shaped } from "../kit/answer-shape.js";
+import { BatchProviderClient } from "../kit/batch-client.js";
+import { failuresByCause, type PartError } from "../kit/failure-groups.js";
+import { gatherParts } from "../kit/shared-reads.js";
+import type { AccountBalance, AccountDirectory, BalanceQuery, BalanceResult } from "../provider.js";
 import {
   ALPHASMS_PATH,
   AUTH_FAILURE_HTTP_STATUSES,
@@ -27,11 +28,9 @@ interface AccountRead {
 }
 
 /** Lives for the process: owns the connection pool to the provider's endpoint. */
-export class AlphaSmsClient implements WalletProvider {
-  readonly info: ProviderInfo;
+export class AlphaSmsClient extends BatchProviderClient {
   /** Accounts are API keys in configuration, linked to wallets in the store by their ref. */
   readonly accounts = "linked";
-  private readonly http: ProviderHttp;
   /** Account ref -> API key. */
   private readonly apiKeys: ReadonlyMap<string, string>;
 
@@ -40,32 +39,11 @@ export class AlphaSmsClient implements WalletProvider {
     private readonly directory: AccountDirectory,
     observer?: UpstreamObserver,
   ) {
-    this.info = { id: config.id, name: config.name, protocol: "alphasms", canRefund: false };
+    super(config, "alphasms", false, observer);
     this.apiKeys = new Map(config.accounts.map((account) => [account.ref, account.apiKey]));
-    this.http = new ProviderHttp(providerHttpOptions(config, observer));
   }
 
-  async loadBalances(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
-    try {
-      return await this.load(queries);
-    } catch (error) {
-      // Only a bug or a failing store lands here; the contract is that a batch never rejects, so every query carries it.
-      return queries.map((query) => ({
-        balances: [],
-        failures: [toProviderFailure(this.info.id, query.currency, error)],
-      }));
-    }
-  }
-
-  get status(): ProviderStatus {
-    return this.http.status;
-  }
-
-  async close(): Promise<void> {
-    await this.http.close();
-  }
-
-  private async load(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
+  protected async load(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
     if (queries.length === 0) return [];
     const links = await this.directory.forWallets(this.info.id, [...new Set(queries.map((query) => query.walletId))]);
     const accountsOf = (query: BalanceQuery): AccountLink[] => uniqueByRef(links.get(query.walletId) ?? []);
@@ -75,16 +53,12 @@ export class AlphaSmsClient implements WalletProvider {
 
     return Promise.all(
       queries.map(async (query) => {
-        const balances: AccountBalance[] = [];
-        const errors: { account: string; error: unknown }[] = [];
-        for (const link of accountsOf(query)) {
-          const settled = await reads.get(link.accountRef)!;
-          if (!settled.ok) errors.push({ account: link.accountRef, error: settled.error });
+        const plan = accountsOf(query).map((link) => ({ part: link.accountRef, read: reads.get(link.accountRef)! }));
+        const { values, errors } = await gatherParts(plan);
+        const balances = values
           // The account's currency is only known from its answer: a query for another currency finds nothing here.
-          else if (query.currency === null || settled.value.currency === query.currency) {
-            balances.push(this.balance(link.accountRef, settled.value));
-          }
-        }
+          .filter(({ value }) => query.currency === null || value.currency === query.currency)
+          .map(({ part, value }) => this.balance(part, value));
         return { balances, failures: this.failuresOf(query, errors) };
       }),
     );
@@ -107,9 +81,7 @@ export class AlphaSmsClient implements WalletProvider {
             error: new ProviderError(
               UNCONFIGURED_ACCOUNT_FAILURE,
               "the linked account is not configured at this provider (no API key for it)",
-              undefined,
-              undefined,
-              false,
+              { requestSent: false },
             ),
           }),
         );
@@ -162,28 +134,25 @@ export class AlphaSmsClient implements WalletProvider {
     }
 
     // `amount` is a JSON number: it must never pass through a binary float, so no JSON.parse here.
-    const envelope = shaped(jsonApiAnswer, parseLosslessJson(answer.body), []);
+    const envelope = shaped(jsonApiAnswer, parseLosslessJson(answer.body));
     if (!envelope.success) {
       const error = errorText(envelope.error);
       if (isAuthErrorText(envelope.error)) {
-        throw new ProviderError(FailureCode.AUTH_FAILED, `the provider refused our API key: ${error}`, error);
+        throw new ProviderError(FailureCode.AUTH_FAILED, `the provider refused our API key: ${error}`, { providerCode: error });
       }
-      throw new ProviderError(FailureCode.REJECTED, `the provider refused the request: ${error}`, error);
+      throw new ProviderError(FailureCode.REJECTED, `the provider refused the request: ${error}`, { providerCode: error });
     }
     // Results are matched by position only: a count that differs means no position can be trusted.
     if (envelope.data.length !== count) {
-      throw new ProviderError(
-        FailureCode.BAD_RESPONSE,
-        `the answer holds ${envelope.data.length} results for the ${count} requests sent`,
-      );
+      throw new ProviderError(FailureCode.BAD_RESPONSE, `the answer holds ${envelope.data.length} results for the ${count} requests sent`);
     }
-    const items: BalanceItemAnswer[] = envelope.data.map((item, index) => shaped(balanceItemAnswer, item, ["data", index]));
+    const items: BalanceItemAnswer[] = envelope.data.map((item, index) => shaped(balanceItemAnswer, item, { at: ["data", index] }));
     return items.map((item): Settled<AccountRead> => {
       if (item.success) return { ok: true, value: { currency: item.currency, amount: item.amount } };
       const error = errorText(item.error);
       return {
         ok: false,
-        error: new ProviderError(FailureCode.REJECTED, `the provider refused the balance request: ${error}`, error),
+        error: new ProviderError(FailureCode.REJECTED, `the provider refused the balance request: ${error}`, { providerCode: error }),
       };
     });
   }
@@ -204,30 +173,10 @@ export class AlphaSmsClient implements WalletProvider {
    * A query's accounts that could not be read, one failure per cause, naming its accounts: a query
    * with several linked accounts may lose some of them and keep the others' balances.
    */
-  private failuresOf(query: BalanceQuery, errors: readonly { account: string; error: unknown }[]): ProviderFailure[] {
-    const byCause = new Map<string, { failure: ProviderFailure; accounts: string[] }>();
-    for (const { account, error } of errors) {
-      const failure = toProviderFailure(this.info.id, query.currency, error);
-      const key = `${failure.code}\u0000${failure.message}`;
-      const group = byCause.get(key);
-      if (group) group.accounts.push(account);
-      else byCause.set(key, { failure, accounts: [account] });
-    }
-    return [...byCause.values()].map(({ failure, accounts }) => ({
-      ...failure,
-      message: `${accounts.length === 1 ? "account" : "accounts"} ${accounts.join(", ")}: ${failure.message}`,
-    }));
+  private failuresOf(query: BalanceQuery, errors: readonly PartError[]): ProviderFailure[] {
+    const named = (accounts: readonly string[]) => `${accounts.length === 1 ? "account" : "accounts"} ${accounts.join(", ")}`;
+    return failuresByCause(this.info.id, query.currency, errors, named);
   }
-}
-
-/** Parses `value` with `schema`, or throws a BAD_RESPONSE naming where the answer strays from the documented shape. */
-function shaped<T>(schema: z.ZodType<T>, value: unknown, at: readonly (string | number)[]): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const path = [...at, ...(issue?.path ?? [])].map(String);
-  const where = path.length > 0 ? ` at ${path.join(".")}` : "";
-  throw new ProviderError(FailureCode.BAD_RESPONSE, `the answer is not the documented shape${where}: ${issue?.message ?? "invalid"}`);
 }
 
 function errorText(error: string): string {
@@ -243,4 +192,3 @@ function uniqueByRef(links: readonly AccountLink[]): AccountLink[] {
     return true;
   });
 }
-

@@ -80,9 +80,6 @@ export const WHOLE_CALL_FAILS_ON_BAD_ITEM = true;
  */
 export const UNCONFIGURED_ACCOUNT_FAILURE = FailureCode.REJECTED;
 
-/** Mirrors the account link service's limit, so that every configured ref can be linked. */
-export const ACCOUNT_REF_MAX_LENGTH = 128;
-
 /**
  * INFERRED (simulator): how the provider answers a request it cannot read: no
  * `Content-Type: application/json`, a body that is not a JSON object, or `data` missing, empty or

@@ -1,13 +1,8 @@
 // Responsible for a faithful AlphaSMS JSON API on loopback: accounts by API key, balance items answered one by one as the provider's page describes.
 import { parse as parseLossless, stringify as stringifyLossless } from "lossless-json";
 import { ScaledDecimal } from "../../money/decimal.js";
-import {
-  SimulatorKnobs,
-  type SimulatedProtocol,
-  type SimulatorAnswer,
-  type SimulatorFault,
-  type SimulatorRequest,
-} from "../simulator-knobs.js";
+import { SimulatorBase, isContentType, requestField, requestObject, startKnobs, textAnswer, type SimulatorStartOptions } from "../kit/simulator.js";
+import type { SimulatorKnobs, SimulatedProtocol, SimulatorAnswer, SimulatorFault, SimulatorRequest } from "../simulator-knobs.js";
 import {
   ACCESS_DENIED_ERROR,
   ALPHASMS_PATH,
@@ -34,14 +29,8 @@ export interface AlphaSmsSimulatedAccount {
   amountAs?: AmountForm;
 }
 
-export interface AlphaSmsSimulatorOptions {
+export interface AlphaSmsSimulatorOptions extends SimulatorStartOptions {
   accounts: AlphaSmsSimulatedAccount[];
-  /** Default 127.0.0.1. */
-  host?: string;
-  /** Default 0: any free port. */
-  port?: number;
-  /** How late the "slow" fault answers (default 10 s). */
-  slowMs?: number;
 }
 
 /** A request the provider read past its checks: which key, and how many items its `data` array held. */
@@ -50,14 +39,12 @@ export interface ReceivedRequest {
   items: number;
 }
 
-export class AlphaSmsSimulator {
-  readonly url: string;
-
+export class AlphaSmsSimulator extends SimulatorBase {
   private constructor(
     private readonly provider: AlphaSmsProvider,
-    private readonly knobs: SimulatorKnobs,
+    knobs: SimulatorKnobs,
   ) {
-    this.url = knobs.url;
+    super(knobs);
   }
 
   static async start(options: AlphaSmsSimulatorOptions): Promise<AlphaSmsSimulator> {
@@ -65,7 +52,7 @@ export class AlphaSmsSimulator {
     for (const account of options.accounts) {
       provider.setBalance(account.apiKey, account.amount, { currency: account.currency, amountAs: account.amountAs });
     }
-    const knobs = await SimulatorKnobs.start(provider, { host: options.host, port: options.port, slowMs: options.slowMs });
+    const knobs = await startKnobs(provider, options);
     return new AlphaSmsSimulator(provider, knobs);
   }
 
@@ -94,33 +81,15 @@ export class AlphaSmsSimulator {
     return [...this.provider.received];
   }
 
-  setLatency(ms: number): void {
-    this.knobs.setLatency(ms);
-  }
-
   /** With `apiKey`, only requests carrying that key meet the fault (not for "refuse", which takes the whole port). */
   setFault(fault: SimulatorFault | null, options: { apiKey?: string } = {}): Promise<void> {
     const { apiKey } = options;
-    return this.knobs.setFault(fault, apiKey === undefined ? undefined : (request) => requestApiKey(request) === apiKey);
+    return this.knobs.setFault(fault, apiKey === undefined ? undefined : (request) => requestField(request, "auth") === apiKey);
   }
 
-  /** Requests received, by path ("/api/json.php"), or all of them, faults included. */
-  calls(path?: string): number {
-    return this.knobs.calls(path);
-  }
-
-  resetCalls(): void {
-    this.knobs.resetCalls();
+  override resetCalls(): void {
+    super.resetCalls();
     this.provider.received.length = 0;
-  }
-
-  /** How long each answer since the last reset took while a latency was set, arrival to sending, in ms. */
-  answerTimes(): number[] {
-    return this.knobs.answerTimes();
-  }
-
-  stop(): Promise<void> {
-    return this.knobs.stop();
   }
 }
 
@@ -149,20 +118,14 @@ class AlphaSmsProvider implements SimulatedProtocol {
   }
 
   answer(request: SimulatorRequest): SimulatorAnswer {
-    if (request.path !== ALPHASMS_PATH) return text(UNKNOWN_PATH_HTTP_STATUS, "Not Found");
-    if (request.method !== "POST") return text(WRONG_METHOD_HTTP_STATUS, "Method Not Allowed");
+    if (request.path !== ALPHASMS_PATH) return textAnswer(UNKNOWN_PATH_HTTP_STATUS, "Not Found");
+    if (request.method !== "POST") return textAnswer(WRONG_METHOD_HTTP_STATUS, "Method Not Allowed");
     // "Otherwise, the request will be considered invalid even if it has valid JSON": checked before anything else.
-    if (!isJson(request.headers["content-type"])) return envelopeError(INVALID_REQUEST_ERROR);
+    if (!isContentType(request.headers["content-type"], REQUIRED_CONTENT_TYPE)) return envelopeError(INVALID_REQUEST_ERROR);
 
-    let body: unknown;
-    try {
-      // Requests carry no amounts: nothing here can lose digits.
-      body = JSON.parse(request.body);
-    } catch {
-      return envelopeError(INVALID_REQUEST_ERROR);
-    }
-    if (typeof body !== "object" || body === null || Array.isArray(body)) return envelopeError(INVALID_REQUEST_ERROR);
-    const auth = (body as { auth?: unknown }).auth;
+    const body = requestObject(request);
+    if (!body) return envelopeError(INVALID_REQUEST_ERROR);
+    const auth = body.auth;
     const account = typeof auth === "string" ? this.accounts.get(auth) : undefined;
     if (typeof auth !== "string" || !account) return this.authFailure();
     const parsed = jsonApiRequest.safeParse(body);
@@ -215,22 +178,4 @@ function itemError(error: string): string {
 
 function envelopeError(error: string): SimulatorAnswer {
   return { status: 200, body: JSON.stringify({ success: false, error }) };
-}
-
-function isJson(contentType: string | undefined): boolean {
-  return contentType?.split(";")[0]?.trim().toLowerCase() === REQUIRED_CONTENT_TYPE;
-}
-
-function text(status: number, body: string): SimulatorAnswer {
-  return { status, body, contentType: "text/plain" };
-}
-
-function requestApiKey(request: SimulatorRequest): string | undefined {
-  try {
-    const body: unknown = JSON.parse(request.body);
-    const auth = (body as { auth?: unknown } | null)?.auth;
-    return typeof auth === "string" ? auth : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,12 +1,13 @@
 // Responsible for reading the balances of wallets' linked Nami Exchange accounts over HTTP: one signed call per (account, wallet type), however many currencies or wallets ask.
-import type { z } from "zod";
 import type { AccountLink } from "../../accounts/account-links.js";
-import { FailureCode, ProviderError, toProviderFailure, type ProviderFailure } from "../failure.js";
-import { ProviderHttp, providerHttpOptions } from "../http.js";
-import type { ProviderStatus } from "../resilience.js";
+import { FailureCode, ProviderError, type ProviderFailure } from "../failure.js";
 import type { UpstreamObserver } from "../../observability/upstream-events.js";
 import { parseLosslessJson } from "../json-body.js";
-import type { AccountBalance, AccountDirectory, BalanceQuery, BalanceResult, ProviderInfo, WalletProvider } from "../provider.js";
+import { shaped } from "../kit/answer-shape.js";
+import { BatchProviderClient } from "../kit/batch-client.js";
+import { failuresByCause, type PartError } from "../kit/failure-groups.js";
+import { SharedReads, gatherParts, type PartRead } from "../kit/shared-reads.js";
+import type { AccountBalance, AccountDirectory, BalanceQuery, BalanceResult } from "../provider.js";
 import {
   API_KEY_HEADER,
   AUTH_FAILURE_HTTP_STATUSES,
@@ -21,21 +22,11 @@ import {
 import type { NamiAccountConfig, NamiProviderConfig } from "./config.js";
 import { signedQueryString } from "./signature.js";
 import { balanceOkAnswer, brokerErrorAnswer, unauthorizedAnswer, type BalanceOkAnswer, type BrokerErrorAnswer } from "./wire.js";
-import { settle, type Settled } from "../settled.js";
-
-/** One (account, wallet type) read: every non-empty asset the map names, or why it could not be read. */
-interface WalletRead {
-  /** `${accountRef}:${walletType}`: how the account is named in balances and failures. */
-  label: string;
-  result: Promise<Settled<AccountBalance[]>>;
-}
 
 /** Lives for the process: owns the connection pool to the exchange. */
-export class NamiClient implements WalletProvider {
-  readonly info: ProviderInfo;
+export class NamiClient extends BatchProviderClient {
   /** A wallet's Nami accounts are the store's links for it; the API keys stay in configuration. */
   readonly accounts = "linked";
-  private readonly http: ProviderHttp;
   private readonly credentials: ReadonlyMap<string, NamiAccountConfig>;
   private readonly symbols: ReadonlyMap<string, string>;
   private readonly currencies: ReadonlySet<string>;
@@ -46,48 +37,29 @@ export class NamiClient implements WalletProvider {
     observer?: UpstreamObserver,
   ) {
     // The exchange has no refund call: balances only.
-    this.info = { id: config.id, name: config.name, protocol: "nami", canRefund: false };
-    this.http = new ProviderHttp(providerHttpOptions(config, observer));
+    super(config, "nami", false, observer);
     this.credentials = new Map(config.accounts.map((account) => [account.ref, account]));
     this.symbols = new Map(Object.entries(config.assets));
     this.currencies = new Set(this.symbols.values());
   }
 
-  async loadBalances(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
-    try {
-      return await this.load(queries);
-    } catch (error) {
-      // Only a bug or a failed account lookup lands here; the contract is that a batch never rejects, so every query carries it.
-      return queries.map((query) => ({ balances: [], failures: [toProviderFailure(this.info.id, query.currency, error)] }));
-    }
-  }
-
-  get status(): ProviderStatus {
-    return this.http.status;
-  }
-
-  async close(): Promise<void> {
-    await this.http.close();
-  }
-
-  private async load(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
+  protected async load(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
     const links = await this.directory
       .forWallets(this.info.id, [...new Set(queries.map((query) => query.walletId))])
       .catch((error: unknown) => {
         // Not the exchange's fault, but without the links nothing can be asked: the batch fails, saying why.
-        throw new ProviderError(FailureCode.BAD_RESPONSE, "the wallets' Nami accounts could not be looked up", undefined, { cause: error }, false);
+        throw new ProviderError(FailureCode.BAD_RESPONSE, "the wallets' Nami accounts could not be looked up", {
+          cause: error,
+          requestSent: false,
+        });
       });
 
     // Shared by every query of the batch: one call per (account, wallet type), whoever asks and for what.
-    const reads = new Map<string, WalletRead>();
-    const readFor = (accountRef: string, walletType: NamiWalletType): WalletRead => {
+    const reads = new SharedReads<AccountBalance[]>();
+    const readFor = (accountRef: string, walletType: NamiWalletType): PartRead<AccountBalance[]> => {
+      // `main:futures`: how the account is named in balances and failures.
       const label = `${accountRef}:${walletType}`;
-      let read = reads.get(label);
-      if (!read) {
-        read = { label, result: settle(this.readWallet(accountRef, walletType)) };
-        reads.set(label, read);
-      }
-      return read;
+      return { part: label, read: reads.of(label, () => this.readWallet(accountRef, walletType)) };
     };
 
     const plans = queries.map((query) => {
@@ -101,13 +73,10 @@ export class NamiClient implements WalletProvider {
     return Promise.all(
       plans.map(async (plan, index) => {
         const query = queries[index]!;
-        const balances: AccountBalance[] = [];
-        const errors: { label: string; error: unknown }[] = [];
-        for (const read of plan) {
-          const settled = await read.result;
-          if (!settled.ok) errors.push({ label: read.label, error: settled.error });
-          else balances.push(...settled.value.filter((balance) => query.currency === null || balance.currency === query.currency));
-        }
+        const { values, errors } = await gatherParts(plan);
+        const balances = values.flatMap(({ value }) =>
+          value.filter((balance) => query.currency === null || balance.currency === query.currency),
+        );
         return { balances, failures: this.failuresOf(query, errors) };
       }),
     );
@@ -117,7 +86,9 @@ export class NamiClient implements WalletProvider {
   private async readWallet(accountRef: string, walletType: NamiWalletType): Promise<AccountBalance[]> {
     const account = this.credentials.get(accountRef);
     if (!account) {
-      throw new ProviderError(UNCONFIGURED_ACCOUNT_FAILURE, `no API key is configured for the account "${accountRef}"`, undefined, undefined, false);
+      throw new ProviderError(UNCONFIGURED_ACCOUNT_FAILURE, `no API key is configured for the account "${accountRef}"`, {
+        requestSent: false,
+      });
     }
     // No `currency` parameter: without it one call answers every asset of the wallet.
     const query = signedQueryString(account.apiSecret, [
@@ -141,7 +112,10 @@ export class NamiClient implements WalletProvider {
   /** The documented success, or the ProviderError its answer means. */
   private readAnswer(status: number, body: string): BalanceOkAnswer {
     if (AUTH_FAILURE_HTTP_STATUSES.has(status)) {
-      throw new ProviderError(FailureCode.AUTH_FAILED, `the exchange refused our API key or signature (HTTP ${status}${refusalText(body)})`);
+      throw new ProviderError(
+        FailureCode.AUTH_FAILED,
+        `the exchange refused our API key or signature (HTTP ${status}${refusalText(body)})`,
+      );
     }
     if (status >= 500) throw new ProviderError(FailureCode.UPSTREAM_ERROR, `the exchange answered HTTP ${status}`);
     if (status === RATE_LIMITED_HTTP_STATUS) {
@@ -151,18 +125,23 @@ export class NamiClient implements WalletProvider {
     const json = parseLosslessJson(body);
     const envelope = typeof json === "object" && json !== null ? (json as Record<string, unknown>) : {};
     if (envelope.status === BROKER_ERROR_STATUS) {
-      const failed = validate(brokerErrorAnswer, json);
-      throw new ProviderError(FailureCode.REJECTED, `the exchange refused the request: ${brokerErrorText(failed)}`, String(failed.code));
+      const failed = shaped(brokerErrorAnswer, json);
+      throw new ProviderError(FailureCode.REJECTED, `the exchange refused the request: ${brokerErrorText(failed)}`, {
+        providerCode: String(failed.code),
+      });
     }
     if (status !== 200) {
       // The page tabs its refusal "400" with `statusCode: 401` in the body: the body says what it is.
       const refusal = unauthorizedAnswer.safeParse(json);
       if (refusal.success && AUTH_FAILURE_HTTP_STATUSES.has(refusal.data.statusCode)) {
-        throw new ProviderError(FailureCode.AUTH_FAILED, `the exchange refused our API key or signature (HTTP ${status}${refusalText(body)})`);
+        throw new ProviderError(
+          FailureCode.AUTH_FAILED,
+          `the exchange refused our API key or signature (HTTP ${status}${refusalText(body)})`,
+        );
       }
       throw new ProviderError(FailureCode.BAD_RESPONSE, `the exchange answered HTTP ${status}`);
     }
-    return validate(balanceOkAnswer, json);
+    return shaped(balanceOkAnswer, json);
   }
 
   private balancesOf(accountRef: string, walletType: NamiWalletType, answer: BalanceOkAnswer): AccountBalance[] {
@@ -189,31 +168,13 @@ export class NamiClient implements WalletProvider {
    * A query may have several failures: one per cause, naming the accounts (`main:futures`) that
    * failed with it; the balances of the others are still shown.
    */
-  private failuresOf(query: BalanceQuery, errors: readonly { label: string; error: unknown }[]): ProviderFailure[] {
-    const byCause = new Map<string, { failure: ProviderFailure; labels: string[] }>();
-    for (const { label, error } of errors) {
-      const failure = toProviderFailure(this.info.id, query.currency, error);
-      const key = `${failure.code}\u0000${failure.message}`;
-      const group = byCause.get(key);
-      if (group) group.labels.push(label);
-      else byCause.set(key, { failure, labels: [label] });
-    }
-    return [...byCause.values()].map(({ failure, labels }) => ({ ...failure, message: `${labels.join(", ")}: ${failure.message}` }));
+  private failuresOf(query: BalanceQuery, errors: readonly PartError[]): ProviderFailure[] {
+    return failuresByCause(this.info.id, query.currency, errors);
   }
 }
 
 function uniqueRefs(links: readonly AccountLink[]): string[] {
   return [...new Set(links.map((link) => link.accountRef))];
-}
-
-function validate<S extends z.ZodType>(schema: S, json: unknown): z.output<S> {
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
-    throw new ProviderError(FailureCode.BAD_RESPONSE, `the answer is not the documented shape${where}: ${issue?.message ?? "invalid"}`);
-  }
-  return parsed.data;
 }
 
 function brokerErrorText(answer: BrokerErrorAnswer): string {
@@ -230,4 +191,3 @@ function refusalText(body: string): string {
     return "";
   }
 }
-

@@ -2,18 +2,12 @@
 import { z } from "zod";
 import { currencyCode, providerCommon } from "../../config/provider-common.js";
 import { secretReference } from "../../config/secret.js";
+import { accountRef, accountsByRef, providerBaseUrl } from "../kit/config.js";
 import { DEFAULT_NAMI_ASSETS, NAMI_WALLET_TYPES, type NamiWalletType } from "./codes.js";
-
-/** The same limit the account-link service puts on an `accountRef`, so every configured ref can be linked. */
-const ACCOUNT_REF_MAX_LENGTH = 128;
 
 const namiAccount = z.strictObject({
   /** The account's name in account links (`AccountLink.accountRef`). */
-  ref: z
-    .string()
-    .min(1)
-    .max(ACCOUNT_REF_MAX_LENGTH)
-    .regex(/^[^\u0000-\u001f]+$/, "must be printable characters"),
+  ref: accountRef,
   apiKey: secretReference,
   apiSecret: secretReference,
 });
@@ -22,25 +16,8 @@ export const namiProviderConfig = z.strictObject({
   protocol: z.literal("nami"),
   ...providerCommon,
   /** The exchange's origin, such as https://nami.exchange; the API path is appended. */
-  baseUrl: z
-    .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
-    // A query or fragment would be dropped silently when paths are appended: refuse it at start instead.
-    // zod runs this even when the URL check above failed, so an unparsable text must not throw here.
-    .refine((text) => {
-      if (!URL.canParse(text)) return true;
-      const url = new URL(text);
-      return url.search === "" && url.hash === "";
-    }, "must not carry a query string or fragment"),
-  accounts: z
-    .array(namiAccount)
-    .min(1)
-    .superRefine((accounts, context) => {
-      const seen = new Set<string>();
-      accounts.forEach((account, index) => {
-        if (seen.has(account.ref)) context.addIssue({ code: "custom", path: [index, "ref"], message: `"${account.ref}" is used twice` });
-        seen.add(account.ref);
-      });
-    }),
+  baseUrl: providerBaseUrl,
+  accounts: accountsByRef(namiAccount),
   /** Which wallets of each account are read: one call each. */
   walletTypes: z
     .array(z.enum(NAMI_WALLET_TYPES as [NamiWalletType, ...NamiWalletType[]]))

@@ -1,11 +1,6 @@
 // Responsible for a faithful Nami Exchange on loopback: API keys, signed balance reads of spot and futures wallets, and the exchange's refusals, as its documents describe them.
-import {
-  SimulatorKnobs,
-  type SimulatedProtocol,
-  type SimulatorAnswer,
-  type SimulatorFault,
-  type SimulatorRequest,
-} from "../simulator-knobs.js";
+import { SimulatorBase, startKnobs, type SimulatorStartOptions } from "../kit/simulator.js";
+import type { SimulatorKnobs, SimulatedProtocol, SimulatorAnswer, SimulatorFault, SimulatorRequest } from "../simulator-knobs.js";
 import {
   API_KEY_HEADER,
   BROKER_ERROR_HTTP_STATUS,
@@ -48,7 +43,7 @@ export interface NamiBusinessError {
   data?: Record<string, unknown>;
 }
 
-export interface NamiSimulatorOptions {
+export interface NamiSimulatorOptions extends SimulatorStartOptions {
   accounts: NamiSimulatedAccount[];
   /**
    * The asset ids the exchange supports: every wallet lists each of them, at zero when not held, as
@@ -57,12 +52,6 @@ export interface NamiSimulatorOptions {
   listedAssets?: string[];
   /** How far a request's timestamp may be from this server's clock (default TIMESTAMP_WINDOW_MS, inferred). */
   timestampWindowMs?: number;
-  /** Default 127.0.0.1. */
-  host?: string;
-  /** Default 0: any free port. */
-  port?: number;
-  /** How late the "slow" fault answers (default 10 s). */
-  slowMs?: number;
 }
 
 /** Which requests a scoped fault meets. */
@@ -71,20 +60,18 @@ export interface NamiFaultScope {
   walletType?: NamiWalletType;
 }
 
-export class NamiSimulator {
-  readonly url: string;
-
+export class NamiSimulator extends SimulatorBase {
   private constructor(
     private readonly exchange: NamiExchange,
-    private readonly knobs: SimulatorKnobs,
+    knobs: SimulatorKnobs,
   ) {
-    this.url = knobs.url;
+    super(knobs);
   }
 
   static async start(options: NamiSimulatorOptions): Promise<NamiSimulator> {
     const exchange = new NamiExchange(options.listedAssets ?? Object.keys(DEFAULT_NAMI_ASSETS), options.timestampWindowMs ?? TIMESTAMP_WINDOW_MS);
     for (const account of options.accounts) exchange.addAccount(account);
-    const knobs = await SimulatorKnobs.start(exchange, { host: options.host, port: options.port, slowMs: options.slowMs });
+    const knobs = await startKnobs(exchange, options);
     return new NamiSimulator(exchange, knobs);
   }
 
@@ -116,10 +103,6 @@ export class NamiSimulator {
     this.exchange.amountsAsStrings = asStrings;
   }
 
-  setLatency(ms: number): void {
-    this.knobs.setLatency(ms);
-  }
-
   /** With a scope, only requests of that API key and/or wallet type meet the fault (not for "refuse", which takes the whole port). */
   setFault(fault: SimulatorFault | null, scope: NamiFaultScope = {}): Promise<void> {
     const { apiKey, walletType } = scope;
@@ -131,23 +114,6 @@ export class NamiSimulator {
     });
   }
 
-  /** Requests received, by path ("/api/v4/user/balance"), or all of them. */
-  calls(path?: string): number {
-    return this.knobs.calls(path);
-  }
-
-  resetCalls(): void {
-    this.knobs.resetCalls();
-  }
-
-  /** How long each answer since the last reset took while a latency was set, arrival to sending, in ms. */
-  answerTimes(): number[] {
-    return this.knobs.answerTimes();
-  }
-
-  stop(): Promise<void> {
-    return this.knobs.stop();
-  }
 }
 
 interface Holding {

@@ -5,19 +5,14 @@ import { ScaledDecimal } from "../../money/decimal.js";
 import { amountProblem } from "../answer-checks.js";
 import { parseLosslessJson } from "../json-body.js";
 import { FailureCode, ProviderError, toProviderFailure, type ProviderFailure } from "../failure.js";
-import { ProviderHttp, providerHttpOptions, type HttpAnswer } from "../http.js";
-import type { CallKind, ProviderStatus } from "../resilience.js";
+import type { HttpAnswer } from "../http.js";
+import { shaped } from "../kit/answer-shape.js";
+import { BatchProviderClient } from "../kit/batch-client.js";
+import { failuresByCause, type PartError } from "../kit/failure-groups.js";
+import { SharedReads, gatherParts, type PartRead } from "../kit/shared-reads.js";
+import type { CallKind } from "../resilience.js";
 import type { UpstreamObserver } from "../../observability/upstream-events.js";
-import type {
-  AccountBalance,
-  BalanceQuery,
-  BalanceResult,
-  ProviderInfo,
-  RefundOutcome,
-  RefundRejection,
-  RefundRequest,
-  WalletProvider,
-} from "../provider.js";
+import type { AccountBalance, BalanceQuery, BalanceResult, RefundOutcome, RefundRejection, RefundRequest } from "../provider.js";
 import {
   AUTH_FAILURE_CODES,
   AUTH_FAILURE_HTTP_STATUSES,
@@ -40,78 +35,48 @@ import {
   type RefundAnswer,
   type RefundRequestBody,
 } from "./wire.js";
-import { settle, type Settled } from "../settled.js";
-
-/** What one upstream read found: an amount, or `null` when the provider says there is no wallet. */
-type Read<T> = Promise<Settled<T | null>>;
 
 /** Lives for the process: owns the connection pool to its partner's endpoint. */
-export class SlotSpecClient implements WalletProvider {
-  readonly info: ProviderInfo;
+export class SlotSpecClient extends BatchProviderClient {
   /** SLOT_SPEC partners keep one account per user id: the wallet id is the account. */
   readonly accounts = "per-user";
   /** Present only where the configuration allows refunds, as `WalletProvider` asks. */
   readonly refund?: (request: RefundRequest) => Promise<RefundOutcome>;
-  private readonly http: ProviderHttp;
   private readonly currencies: ReadonlySet<string>;
 
   constructor(
     private readonly config: SlotSpecProviderConfig,
     observer?: UpstreamObserver,
   ) {
-    this.info = { id: config.id, name: config.name, protocol: "slot-spec", canRefund: config.canRefund };
-    this.http = new ProviderHttp(providerHttpOptions(config, observer));
+    super(config, "slot-spec", config.canRefund, observer);
     this.currencies = new Set(config.currencies);
     if (config.canRefund) this.refund = (request) => this.refundOnce(request);
   }
 
-  async loadBalances(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
-    try {
-      return this.config.userInfo ? await this.loadByInfo(queries) : await this.loadByBalance(queries);
-    } catch (error) {
-      // Only a bug lands here; the contract is that a batch never rejects, so every query carries it.
-      return queries.map((query) => ({
-        balances: [],
-        failures: [toProviderFailure(this.info.id, query.currency, error)],
-      }));
-    }
-  }
-
-  get status(): ProviderStatus {
-    return this.http.status;
-  }
-
-  async close(): Promise<void> {
-    await this.http.close();
+  protected load(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
+    return this.config.userInfo ? this.loadByInfo(queries) : this.loadByBalance(queries);
   }
 
   /** One /user/balance call per distinct (wallet, currency) pair of the whole batch, all at once. */
   private async loadByBalance(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
-    const reads = new Map<string, Read<ScaledDecimal>>();
-    const plans = queries.map((query) => {
+    const reads = new SharedReads<ScaledDecimal | null>();
+    const plans = queries.map((query): PartRead<ScaledDecimal | null>[] => {
       if (!isPossibleWalletId(query.walletId)) return [];
       // The partner holds only its configured currencies: asking it about another would be a wasted call.
       const currencies = query.currency === null ? this.config.currencies : this.config.currencies.filter((c) => c === query.currency);
-      return [...new Set(currencies)].filter(isPossibleCurrency).map((currency) => {
-        const key = JSON.stringify([query.walletId, currency]);
-        let read = reads.get(key);
-        if (!read) {
-          read = settle(this.readBalance(query.walletId, currency));
-          reads.set(key, read);
-        }
-        return { currency, read };
-      });
+      return [...new Set(currencies)].filter(isPossibleCurrency).map((currency) => ({
+        part: currency,
+        read: reads.of(JSON.stringify([query.walletId, currency]), () => this.readBalance(query.walletId, currency)),
+      }));
     });
 
     return Promise.all(
       plans.map(async (plan, index) => {
         const query = queries[index]!;
+        const { values, errors } = await gatherParts(plan);
         const balances: AccountBalance[] = [];
-        const errors: { currency: string; error: unknown }[] = [];
-        for (const { currency, read } of plan) {
-          const settled = await read;
-          if (!settled.ok) errors.push({ currency, error: settled.error });
-          else if (settled.value !== null) balances.push(this.balance(query.walletId, currency, settled.value));
+        for (const { part: currency, value } of values) {
+          if (value !== null) balances.push(this.balance(query.walletId, currency, value));
         }
         return { balances, failures: this.failuresOf(query, errors) };
       }),
@@ -120,16 +85,11 @@ export class SlotSpecClient implements WalletProvider {
 
   /** One /user/info call per distinct wallet of the whole batch; it answers every currency of that wallet. */
   private async loadByInfo(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
-    const reads = new Map<string, Read<Record<string, ScaledDecimal>>>();
+    const reads = new SharedReads<Record<string, ScaledDecimal> | null>();
     const plans = queries.map((query) => {
       if (!isPossibleWalletId(query.walletId)) return undefined;
       if (query.currency !== null && !isPossibleCurrency(query.currency)) return undefined;
-      let read = reads.get(query.walletId);
-      if (!read) {
-        read = settle(this.readWallet(query.walletId));
-        reads.set(query.walletId, read);
-      }
-      return read;
+      return reads.of(query.walletId, () => this.readWallet(query.walletId));
     });
 
     return Promise.all(
@@ -264,22 +224,15 @@ export class SlotSpecClient implements WalletProvider {
     // Amounts are JSON strings in this protocol; a JSON number where an amount belongs fails the schema below and
     // is never used as money. Read losslessly all the same: a key written twice (two balances for one currency) is
     // refused rather than decided by whichever came last.
-    const parsed = schema.safeParse(parseLosslessJson(answer.body));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
-      throw new ProviderError(
-        FailureCode.BAD_RESPONSE,
-        `the answer is not the documented shape${where}: ${issue?.message ?? "invalid"}`,
-      );
-    }
-    const data = parsed.data;
+    const data = shaped(schema, parseLosslessJson(answer.body));
     // A mixed-up answer (another request's, a proxy's cache) must not be read as ours.
     if (data.uuid !== undefined && !sameUuid(data.uuid, body.uuid)) {
       throw new ProviderError(FailureCode.BAD_RESPONSE, "the answer carries another request's uuid");
     }
     if (data.status === "Failed" && AUTH_FAILURE_CODES.has(data.code)) {
-      throw new ProviderError(FailureCode.AUTH_FAILED, `the provider refused our partner id or token: ${reasonText(data)}`, String(data.code));
+      throw new ProviderError(FailureCode.AUTH_FAILED, `the provider refused our partner id or token: ${reasonText(data)}`, {
+        providerCode: String(data.code),
+      });
     }
     return data;
   }
@@ -300,21 +253,11 @@ export class SlotSpecClient implements WalletProvider {
    * A query for one currency has at most one failure. A query for every currency may have one per
    * currency: those with the same cause become one failure naming its currencies.
    */
-  private failuresOf(query: BalanceQuery, errors: readonly { currency: string; error: unknown }[]): ProviderFailure[] {
+  private failuresOf(query: BalanceQuery, errors: readonly PartError[]): ProviderFailure[] {
     if (query.currency !== null) return errors.map(({ error }) => toProviderFailure(this.info.id, query.currency, error));
-    const byCause = new Map<string, { failure: ProviderFailure; currencies: string[] }>();
-    for (const { currency, error } of errors) {
-      const failure = toProviderFailure(this.info.id, null, error);
-      const key = `${failure.code}\u0000${failure.message}`;
-      const group = byCause.get(key);
-      if (group) group.currencies.push(currency);
-      else byCause.set(key, { failure, currencies: [currency] });
-    }
-    return [...byCause.values()].map(({ failure, currencies }) => ({
-      ...failure,
-      message: `${currencies.join(", ")}: ${failure.message}`,
-    }));
+    return failuresByCause(this.info.id, null, errors);
   }
+
 }
 
 const REJECTIONS: Readonly<Record<number, RefundRejection>> = {
@@ -332,7 +275,7 @@ function rejected(answer: FailedAnswer): ProviderError {
   return new ProviderError(
     FailureCode.REJECTED,
     `the provider refused the request: ${reasonText(answer)}`,
-    String(answer.code),
+    { providerCode: String(answer.code) },
   );
 }
 

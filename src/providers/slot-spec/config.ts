@@ -2,21 +2,14 @@
 import { z } from "zod";
 import { currencyCode, providerCommon } from "../../config/provider-common.js";
 import { secretReference } from "../../config/secret.js";
+import { providerBaseUrl } from "../kit/config.js";
 import { CURRENCY_MAX_LENGTH } from "./codes.js";
 
 export const slotSpecProviderConfig = z.strictObject({
   protocol: z.literal("slot-spec"),
   ...providerCommon,
   // The partner's URL is given privately ("for security reasons, we will notify you individually").
-  baseUrl: z
-    .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
-    // A query or fragment would be dropped silently when paths are appended: refuse it at start instead.
-    // zod runs this even when the URL check above failed, so an unparsable text must not throw here.
-    .refine((text) => {
-      if (!URL.canParse(text)) return true;
-      const url = new URL(text);
-      return url.search === "" && url.hash === "";
-    }, "must not carry a query string or fragment"),
+  baseUrl: providerBaseUrl,
   partnerId: z.string().min(1),
   token: secretReference,
   /** The currencies the partner holds: a query for every currency asks about each (one call each unless `userInfo`); others are never asked. */

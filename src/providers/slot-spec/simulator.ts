@@ -1,13 +1,8 @@
 // Responsible for a faithful SLOT_SPEC provider on loopback: partners, wallets and refunds as the provider's documents describe them.
 import type { z } from "zod";
 import { ScaledDecimal } from "../../money/decimal.js";
-import {
-  SimulatorKnobs,
-  type SimulatedProtocol,
-  type SimulatorAnswer,
-  type SimulatorFault,
-  type SimulatorRequest,
-} from "../simulator-knobs.js";
+import { SimulatorBase, isContentType, jsonAnswer, requestField, requestObject, startKnobs, textAnswer, type SimulatorStartOptions } from "../kit/simulator.js";
+import type { SimulatorKnobs, SimulatedProtocol, SimulatorAnswer, SimulatorFault, SimulatorRequest } from "../simulator-knobs.js";
 import {
   AUTH_FAILURE_ANSWER,
   SLOT_SPEC_PATHS,
@@ -32,16 +27,10 @@ export interface SlotSpecPartner {
   token: string;
 }
 
-export interface SlotSpecSimulatorOptions {
+export interface SlotSpecSimulatorOptions extends SimulatorStartOptions {
   partners: SlotSpecPartner[];
   /** user -> currency -> decimal text, such as { tester: { USD: "100.0" } }. */
   wallets?: Record<string, Record<string, string>>;
-  /** Default 127.0.0.1. */
-  host?: string;
-  /** Default 0: any free port. */
-  port?: number;
-  /** How late the "slow" fault answers (default 10 s). */
-  slowMs?: number;
 }
 
 export type RefundAnswerStyle = "uuid-upper-case" | "refusal-without-uuid" | "server-error";
@@ -53,14 +42,12 @@ export interface SimulatedDebit {
   amount: string;
 }
 
-export class SlotSpecSimulator {
-  readonly url: string;
-
+export class SlotSpecSimulator extends SimulatorBase {
   private constructor(
     private readonly provider: SlotSpecProvider,
-    private readonly knobs: SimulatorKnobs,
+    knobs: SimulatorKnobs,
   ) {
-    this.url = knobs.url;
+    super(knobs);
   }
 
   static async start(options: SlotSpecSimulatorOptions): Promise<SlotSpecSimulator> {
@@ -68,7 +55,7 @@ export class SlotSpecSimulator {
     for (const [userId, wallet] of Object.entries(options.wallets ?? {})) {
       for (const [currency, amount] of Object.entries(wallet)) provider.setWallet(userId, currency, amount);
     }
-    const knobs = await SimulatorKnobs.start(provider, { host: options.host, port: options.port, slowMs: options.slowMs });
+    const knobs = await startKnobs(provider, options);
     return new SlotSpecSimulator(provider, knobs);
   }
 
@@ -81,18 +68,10 @@ export class SlotSpecSimulator {
     return this.provider.wallets.get(userId)?.get(currency)?.toString();
   }
 
-  setLatency(ms: number): void {
-    this.knobs.setLatency(ms);
-  }
-
   /** With `userId`, only requests about that user meet the fault (not for "refuse", which takes the whole port). */
   setFault(fault: SimulatorFault | null, options: { userId?: string } = {}): Promise<void> {
     const { userId } = options;
-    return this.knobs.setFault(fault, userId === undefined ? undefined : (request) => requestUserId(request) === userId);
-  }
-
-  calls(path?: string): number {
-    return this.knobs.calls(path);
+    return this.knobs.setFault(fault, userId === undefined ? undefined : (request) => requestField(request, "id") === userId);
   }
 
   /** Answers every balance and info read Failed with `code` (1 Invalid Parameter, 3 Not Enough Balance), or stops. */
@@ -103,10 +82,6 @@ export class SlotSpecSimulator {
   /** The refunds applied so far, each once, in the order applied. */
   debits(): readonly SimulatedDebit[] {
     return [...this.provider.debits];
-  }
-
-  resetCalls(): void {
-    this.knobs.resetCalls();
   }
 
   /** Refund requests received with this uuid (any case). */
@@ -127,15 +102,6 @@ export class SlotSpecSimulator {
    */
   setRefundAnswerStyle(style: RefundAnswerStyle | null): void {
     this.provider.refundAnswerStyle = style;
-  }
-
-  /** How long each answer since the last reset took while a latency was set, arrival to sending, in ms. */
-  answerTimes(): number[] {
-    return this.knobs.answerTimes();
-  }
-
-  stop(): Promise<void> {
-    return this.knobs.stop();
   }
 }
 
@@ -165,19 +131,14 @@ class SlotSpecProvider implements SimulatedProtocol {
   }
 
   answer(request: SimulatorRequest): SimulatorAnswer {
-    if (!PATHS.has(request.path)) return text(UNKNOWN_PATH_HTTP_STATUS, "Not Found");
-    if (request.method !== "POST") return text(WRONG_METHOD_HTTP_STATUS, "Method Not Allowed");
+    if (!PATHS.has(request.path)) return textAnswer(UNKNOWN_PATH_HTTP_STATUS, "Not Found");
+    if (request.method !== "POST") return textAnswer(WRONG_METHOD_HTTP_STATUS, "Method Not Allowed");
     if (!this.authorised(request.query)) return this.authFailure();
-    if (!isJson(request.headers["content-type"])) return failed(UNREADABLE_REQUEST_CODE);
+    if (!isContentType(request.headers["content-type"])) return failed(UNREADABLE_REQUEST_CODE);
 
-    let body: unknown;
-    try {
-      body = JSON.parse(request.body);
-    } catch {
-      return failed(UNREADABLE_REQUEST_CODE);
-    }
-    if (typeof body !== "object" || body === null || Array.isArray(body)) return failed(UNREADABLE_REQUEST_CODE);
-    const uuid = (body as { uuid?: unknown }).uuid;
+    const body = requestObject(request);
+    if (!body) return failed(UNREADABLE_REQUEST_CODE);
+    const uuid = body.uuid;
     const echo = typeof uuid === "string" ? uuid : undefined;
     if (this.businessFailure !== null && request.path !== SLOT_SPEC_PATHS.refund) return failed(this.businessFailure, echo);
 
@@ -193,19 +154,14 @@ class SlotSpecProvider implements SimulatedProtocol {
 
   requestKey(request: SimulatorRequest): string | undefined {
     if (request.path !== SLOT_SPEC_PATHS.refund) return undefined;
-    try {
-      const uuid = (JSON.parse(request.body) as { uuid?: unknown } | null)?.uuid;
-      return typeof uuid === "string" ? uuid.toLowerCase() : undefined;
-    } catch {
-      return undefined;
-    }
+    return requestField(request, "uuid")?.toLowerCase();
   }
 
   private styled(answer: SimulatorAnswer): SimulatorAnswer {
     if (this.refundAnswerStyle === null) return answer;
-    if (this.refundAnswerStyle === "server-error") return text(500, "Internal Server Error");
+    if (this.refundAnswerStyle === "server-error") return textAnswer(500, "Internal Server Error");
     const body = JSON.parse(answer.body) as { status?: string; uuid?: string; code?: number };
-    if (this.refundAnswerStyle === "uuid-upper-case") return json({ ...body, uuid: body.uuid?.toUpperCase() });
+    if (this.refundAnswerStyle === "uuid-upper-case") return jsonAnswer({ ...body, uuid: body.uuid?.toUpperCase() });
     const code = body.status === "Failed" && body.code !== undefined ? body.code : SlotSpecFailureCode.NOT_ENOUGH_BALANCE;
     return failed(code);
   }
@@ -223,7 +179,7 @@ class SlotSpecProvider implements SimulatedProtocol {
     if (!request) return failed(SlotSpecFailureCode.INVALID_PARAMETER, echo);
     const balance = this.wallets.get(request.id)?.get(request.currency);
     if (!balance) return failed(SlotSpecFailureCode.HAVE_NO_WALLET, request.uuid);
-    return json<BalanceOkBody>({ status: "OK", uuid: request.uuid, balance: balance.toString() });
+    return jsonAnswer<BalanceOkBody>({ status: "OK", uuid: request.uuid, balance: balance.toString() });
   }
 
   private info(body: object, echo: string | undefined): SimulatorAnswer {
@@ -233,7 +189,7 @@ class SlotSpecProvider implements SimulatedProtocol {
     if (!wallets || wallets.size === 0) return failed(SlotSpecFailureCode.HAVE_NO_WALLET, request.uuid);
     const wallet: Record<string, string> = {};
     for (const [currency, amount] of wallets) wallet[currency] = amount.toString();
-    return json<InfoOkBody>({ status: "OK", uuid: request.uuid, wallet });
+    return jsonAnswer<InfoOkBody>({ status: "OK", uuid: request.uuid, wallet });
   }
 
   private refund(body: object, echo: string | undefined): SimulatorAnswer {
@@ -255,7 +211,7 @@ class SlotSpecProvider implements SimulatedProtocol {
         const after = balance.minus(amount);
         wallet.set(request.currency, after);
         this.debits.push({ uuid: request.uuid, userId: request.id, currency: request.currency, amount: request.amount });
-        answer = json<RefundOkBody>({
+        answer = jsonAnswer<RefundOkBody>({
           status: "OK",
           uuid: request.uuid,
           currency: request.currency,
@@ -280,31 +236,9 @@ function valid<S extends z.ZodType>(schema: S, body: object): z.output<S> | unde
   return parsed.success ? parsed.data : undefined;
 }
 
-function isJson(contentType: string | undefined): boolean {
-  return contentType?.split(";")[0]?.trim().toLowerCase() === "application/json";
-}
-
-function json<T>(body: T): SimulatorAnswer {
-  return { status: 200, body: JSON.stringify(body) };
-}
-
-function text(status: number, body: string): SimulatorAnswer {
-  return { status, body, contentType: "text/plain" };
-}
-
 function failed(code: number, uuid?: string): SimulatorAnswer {
   const body: FailedBody = { status: "Failed", ...(uuid === undefined ? {} : { uuid }), code, reason: SLOT_SPEC_REASONS[code] ?? "Failed" };
-  return json(body);
-}
-
-function requestUserId(request: SimulatorRequest): string | undefined {
-  try {
-    const body: unknown = JSON.parse(request.body);
-    const id = (body as { id?: unknown } | null)?.id;
-    return typeof id === "string" ? id : undefined;
-  } catch {
-    return undefined;
-  }
+  return jsonAnswer(body);
 }
 
 const DECIMAL_FIELDS = new Set(["balance", "amount"]);

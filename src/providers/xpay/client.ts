@@ -1,14 +1,16 @@
 // Responsible for reading the balances of a wallet's linked XPAY payment instruments (operation 40003) over HTTP, one sealed request per instrument.
 import { randomUUID, type KeyObject } from "node:crypto";
-import type { z } from "zod";
 import type { AccountLink } from "../../accounts/account-links.js";
 import { ScaledDecimal } from "../../money/decimal.js";
-import { FailureCode, ProviderError, toProviderFailure, type ProviderFailure } from "../failure.js";
-import { ProviderHttp, providerHttpOptions } from "../http.js";
-import type { ProviderStatus } from "../resilience.js";
+import { FailureCode, ProviderError, type ProviderFailure } from "../failure.js";
 import type { UpstreamObserver } from "../../observability/upstream-events.js";
 import { parseLosslessJson } from "../json-body.js";
-import type { AccountBalance, AccountDirectory, BalanceQuery, BalanceResult, ProviderInfo, WalletProvider } from "../provider.js";
+import { shaped } from "../kit/answer-shape.js";
+import { BatchProviderClient } from "../kit/batch-client.js";
+import { failuresByCause, type PartError } from "../kit/failure-groups.js";
+import { SharedReads, gatherParts, type PartRead } from "../kit/shared-reads.js";
+import { zonedClock } from "../kit/zoned-time.js";
+import type { AccountBalance, AccountDirectory, BalanceQuery, BalanceResult } from "../provider.js";
 import {
   AUTH_FAILURE_CODES,
   AUTH_FAILURE_HTTP_STATUSES,
@@ -37,7 +39,6 @@ import {
   type FailData,
   type RequestEnvelope,
 } from "./wire.js";
-import { settle, type Settled } from "../settled.js";
 
 /** What a link must hold for XPAY to be asked about it. */
 interface InstrumentDetails {
@@ -48,11 +49,9 @@ interface InstrumentDetails {
 }
 
 /** Lives for the process: owns the connection pool to XPAY's one URL and the parsed keys. */
-export class XpayClient implements WalletProvider {
-  readonly info: ProviderInfo;
+export class XpayClient extends BatchProviderClient {
   /** A wallet's XPAY instruments are its account links; their non-secret details ride in the link. */
   readonly accounts = "linked";
-  private readonly http: ProviderHttp;
   private readonly partnerPrivateKey: KeyObject;
   private readonly xpayPublicKey: KeyObject;
   /** ProviderHttp appends paths to the base URL's path; a base URL without one needs "/". */
@@ -64,69 +63,43 @@ export class XpayClient implements WalletProvider {
     private readonly directory: AccountDirectory,
     observer?: UpstreamObserver,
   ) {
-    this.info = { id: config.id, name: config.name, protocol: "xpay", canRefund: false };
-    // Configurations built in code skip the zod checks: the keys are proven here too, naming the field.
-    this.partnerPrivateKey = readKey("partnerPrivateKey", config.id, () => readPrivateKeyPem(config.partnerPrivateKey));
-    this.xpayPublicKey = readKey("xpayPublicKey", config.id, () => readPublicKeyPem(config.xpayPublicKey));
+    // Configurations built in code skip the zod checks: the keys are proven here too, naming the field, before any pool is made.
+    const partnerPrivateKey = readKey("partnerPrivateKey", config.id, () => readPrivateKeyPem(config.partnerPrivateKey));
+    const xpayPublicKey = readKey("xpayPublicKey", config.id, () => readPublicKeyPem(config.xpayPublicKey));
+    super(config, "xpay", false, observer);
+    this.partnerPrivateKey = partnerPrivateKey;
+    this.xpayPublicKey = xpayPublicKey;
     this.path = new URL(config.baseUrl).pathname.replace(/\/+$/, "") === "" ? "/" : "";
-    this.http = new ProviderHttp(providerHttpOptions(config, observer));
     this.messageKeys = new MessageKeys({ recipientPublicKey: this.xpayPublicKey, senderPrivateKey: this.partnerPrivateKey });
   }
 
-  async loadBalances(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
-    try {
-      return await this.load(queries);
-    } catch (error) {
-      // Only a bug or an unreadable store lands here; the contract is that a batch never rejects.
-      return queries.map((query) => ({
-        balances: [],
-        failures: [toProviderFailure(this.info.id, query.currency, error)],
-      }));
-    }
-  }
-
-  get status(): ProviderStatus {
-    return this.http.status;
-  }
-
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     this.messageKeys.close();
-    await this.http.close();
+    await super.close();
   }
 
   /** One directory lookup for the batch, then one call per distinct linked instrument, all at once. */
-  private async load(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
+  protected async load(queries: readonly BalanceQuery[]): Promise<BalanceResult[]> {
     const asking = queries.filter((query) => this.holds(query.currency));
     const links =
       asking.length === 0
         ? new Map<string, AccountLink[]>()
         : await this.directory.forWallets(this.info.id, [...new Set(asking.map((query) => query.walletId))]);
 
-    const reads = new Map<string, Promise<Settled<ScaledDecimal>>>();
-    const plans = queries.map((query) => {
+    const reads = new SharedReads<ScaledDecimal>();
+    const plans = queries.map((query): PartRead<ScaledDecimal>[] => {
       if (!this.holds(query.currency)) return [];
-      return (links.get(query.walletId) ?? []).map((link) => {
-        const key = JSON.stringify([query.walletId, link.accountRef]);
-        let read = reads.get(key);
-        if (!read) {
-          read = settle(this.readInstrument(query.walletId, link));
-          reads.set(key, read);
-        }
-        return { account: link.accountRef, read };
-      });
+      return (links.get(query.walletId) ?? []).map((link) => ({
+        part: link.accountRef,
+        read: reads.of(JSON.stringify([query.walletId, link.accountRef]), () => this.readInstrument(query.walletId, link)),
+      }));
     });
 
     return Promise.all(
       plans.map(async (plan, index) => {
         const query = queries[index]!;
-        const balances: AccountBalance[] = [];
-        const errors: { account: string; error: unknown }[] = [];
-        for (const { account, read } of plan) {
-          const settled = await read;
-          if (settled.ok) balances.push(this.balance(account, settled.value));
-          else errors.push({ account, error: settled.error });
-        }
-        return { balances, failures: this.failuresOf(query, errors) };
+        const { values, errors } = await gatherParts(plan);
+        return { balances: values.map(({ part, value }) => this.balance(part, value)), failures: this.failuresOf(query, errors) };
       }),
     );
   }
@@ -172,9 +145,9 @@ export class XpayClient implements WalletProvider {
     }
     if (answer.status !== 200) throw new ProviderError(FailureCode.BAD_RESPONSE, `XPAY answered HTTP ${answer.status}`);
 
-    const envelopeAnswer = shaped(answerEnvelope, parseLosslessJson(answer.body), "the answer");
+    const envelopeAnswer = shaped(answerEnvelope, parseLosslessJson(answer.body));
     const record = this.recordOf(envelopeAnswer);
-    const parsed = shaped(balanceRecord, parseLosslessJson(record), "the balance record");
+    const parsed = shaped(balanceRecord, parseLosslessJson(record), { what: "the balance record" });
     // A mixed-up answer (another instrument's, a replayed one) must not be shown as this instrument's money.
     if (parsed.uuid !== instrument.uuid) {
       throw new ProviderError(FailureCode.BAD_RESPONSE, "the balance record is about another payment instrument");
@@ -189,29 +162,29 @@ export class XpayClient implements WalletProvider {
       throw new ProviderError(
         FailureCode.AUTH_FAILED,
         `XPAY refused our partner token or signature (Code ${code}${message ? ` "${message}"` : ""})`,
-        String(code),
+        { providerCode: String(code) },
       );
     }
     if (code === XpayCode.NEED_ACS) {
       throw new ProviderError(
         FailureCode.NEEDS_CONFIRMATION,
         "XPAY asks for an extra OTP confirmation (needACS) before it shows this balance",
-        String(code),
+        { providerCode: String(code) },
       );
     }
     if (code !== XpayCode.OK) {
       throw new ProviderError(
         failureCodeForAnswerCode(code),
         `XPAY answered Code ${code}${message ? ` "${message}"` : ""}`,
-        `Code ${code}`,
+        { providerCode: `Code ${code}` },
       );
     }
-    if (message === XpayMessage.FAIL) throw rejected(shaped(failData, answer.Data, "the answer's Data"));
+    if (message === XpayMessage.FAIL) throw rejected(shaped(failData, answer.Data, { what: "the answer's Data" }));
     if (message !== XpayMessage.DONE) {
       throw new ProviderError(FailureCode.BAD_RESPONSE, `the answer's Message is ${JSON.stringify(message)}, neither "done" nor "fail"`);
     }
 
-    const data = shaped(doneData, answer.Data, "the answer's Data");
+    const data = shaped(doneData, answer.Data, { what: "the answer's Data" });
     if ("DecodedData" in data) {
       // A signed answer cannot be stripped down to a clear one unnoticed while we expect signed ones.
       if (this.config.answers === "encoded") {
@@ -233,7 +206,7 @@ export class XpayClient implements WalletProvider {
         error.reason === "signature"
           ? "its Sign does not verify with xpayPublicKey"
           : `it cannot be opened with partnerPrivateKey (${error.message})`;
-      throw new ProviderError(FailureCode.BAD_RESPONSE, `the encrypted answer cannot be trusted: ${why}`, undefined, { cause: error });
+      throw new ProviderError(FailureCode.BAD_RESPONSE, `the encrypted answer cannot be trusted: ${why}`, { cause: error });
     }
   }
 
@@ -250,17 +223,10 @@ export class XpayClient implements WalletProvider {
   }
 
   /** Failures with the same cause become one, naming its accounts (a wallet may link several instruments). */
-  private failuresOf(query: BalanceQuery, errors: readonly { account: string; error: unknown }[]): ProviderFailure[] {
-    const byCause = new Map<string, { failure: ProviderFailure; accounts: string[] }>();
-    for (const { account, error } of errors) {
-      const failure = toProviderFailure(this.info.id, query.currency, error);
-      const key = `${failure.code}\u0000${failure.message}`;
-      const group = byCause.get(key);
-      if (group) group.accounts.push(account);
-      else byCause.set(key, { failure, accounts: [account] });
-    }
-    return [...byCause.values()].map(({ failure, accounts }) => ({ ...failure, message: `${accounts.join(", ")}: ${failure.message}` }));
+  private failuresOf(query: BalanceQuery, errors: readonly PartError[]): ProviderFailure[] {
+    return failuresByCause(this.info.id, query.currency, errors);
   }
+
 }
 
 /** The instrument a link names, or the INCOMPLETE_LINK failure (thrown before any call). */
@@ -275,9 +241,7 @@ function instrumentOf(link: AccountLink): InstrumentDetails {
     throw new ProviderError(
       INCOMPLETE_LINK_FAILURE,
       `the account link lacks what XPAY requires: ${missing.join(", ")}; no request was sent`,
-      INCOMPLETE_LINK_PROVIDER_CODE,
-      undefined,
-      false,
+      { providerCode: INCOMPLETE_LINK_PROVIDER_CODE, requestSent: false },
     );
   }
   return { uuid: instrumentUuid, phone, deviceId, ...(email ? { email } : {}) };
@@ -289,17 +253,8 @@ function rejected(data: FailData): ProviderError {
   return new ProviderError(
     FailureCode.REJECTED,
     `XPAY refused the balance request: Reason ${data.Reason}${status}${operation}`,
-    String(data.Reason),
+    { providerCode: String(data.Reason) },
   );
-}
-
-/** `value` through `schema`, or a BAD_RESPONSE naming where it strays from the documented shape. */
-function shaped<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
-  throw new ProviderError(FailureCode.BAD_RESPONSE, `${what} is not the documented shape${where}: ${issue?.message ?? "invalid"}`);
 }
 
 function readKey(field: string, providerId: string, read: () => KeyObject): KeyObject {
@@ -311,16 +266,7 @@ function readKey(field: string, providerId: string, read: () => KeyObject): KeyO
   }
 }
 
-const KYIV_TIME = new Intl.DateTimeFormat("en-GB", {
-  timeZone: TRANSACTION_TIME_ZONE,
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  hourCycle: "h23",
-});
+const kyivTime = zonedClock(TRANSACTION_TIME_ZONE);
 
 /** The latest second written, and its text: every request of a burst falls in the same second. */
 let writtenSecond = Number.NaN;
@@ -338,8 +284,6 @@ export function transactionDateTime(at: Date): string {
 }
 
 function formatKyivTime(at: Date): string {
-  const parts = KYIV_TIME.formatToParts(at);
-  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((candidate) => candidate.type === type)?.value ?? "00";
-  return `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")}:${part("second")}`;
+  const { year, month, day, hour, minute, second } = kyivTime(at);
+  return `${year}-${month}-${day} ${hour}:${minute}:${second}`;
 }
-

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { currencyCode, providerCommon } from "../../config/provider-common.js";
 import { secretReference } from "../../config/secret.js";
+import { providerBaseUrl } from "../kit/config.js";
 import { DEFAULT_CURRENCY } from "./codes.js";
 import { readPrivateKeyPem, readPublicKeyPem } from "./envelope.js";
 
@@ -11,17 +12,19 @@ function unescapeNewlines(pem: string): string {
   return pem.includes("\n") ? pem : pem.replace(/\\n/g, "\n");
 }
 
-/** The partner's private key: a secret reference whose text must be an unencrypted RSA private key in PEM. */
-const partnerPrivateKey = secretReference.transform((text, context) => {
-  const pem = unescapeNewlines(text);
+/** `pem` when `read` takes it; else an issue naming `field` and why, and no value. */
+function proven(field: string, read: (pem: string) => unknown, pem: string, context: z.RefinementCtx): string {
   try {
-    readPrivateKeyPem(pem);
+    read(pem);
   } catch (error) {
-    context.addIssue({ code: "custom", message: `partnerPrivateKey ${(error as Error).message}` });
+    context.addIssue({ code: "custom", message: `${field} ${(error as Error).message}` });
     return z.NEVER;
   }
   return pem;
-});
+}
+
+/** The partner's private key: a secret reference whose text must be an unencrypted RSA private key in PEM. */
+const partnerPrivateKey = secretReference.transform((text, context) => proven("partnerPrivateKey", readPrivateKeyPem, unescapeNewlines(text), context));
 
 /** XPAY's public key is not a secret: inline PEM, or `{ file }`. */
 const xpayPublicKey = z
@@ -38,27 +41,14 @@ const xpayPublicKey = z
         return z.NEVER;
       }
     }
-    try {
-      readPublicKeyPem(pem);
-    } catch (error) {
-      context.addIssue({ code: "custom", message: `xpayPublicKey ${(error as Error).message}` });
-      return z.NEVER;
-    }
-    return pem;
+    return proven("xpayPublicKey", readPublicKeyPem, pem, context);
   });
 
 export const xpayProviderConfig = z.strictObject({
   protocol: z.literal("xpay"),
   ...providerCommon,
   /** The one URL every operation is POSTed to, such as https://papi.xpaydirect.com/xpay. */
-  baseUrl: z
-    .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
-    // zod runs this even when the URL check above failed, so an unparsable text must not throw here.
-    .refine((text) => {
-      if (!URL.canParse(text)) return true;
-      const url = new URL(text);
-      return url.search === "" && url.hash === "";
-    }, "must not carry a query string or fragment"),
+  baseUrl: providerBaseUrl,
   partnerToken: secretReference,
   partnerPrivateKey,
   xpayPublicKey,

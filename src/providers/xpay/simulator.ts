@@ -1,13 +1,9 @@
 // Responsible for a faithful XPAY provider on loopback (operation 40003): partners, keys and instruments, sealed as the documents describe.
 import type { KeyObject } from "node:crypto";
 import { ScaledDecimal } from "../../money/decimal.js";
-import {
-  SimulatorKnobs,
-  type SimulatedProtocol,
-  type SimulatorAnswer,
-  type SimulatorFault,
-  type SimulatorRequest,
-} from "../simulator-knobs.js";
+import { SimulatorBase, jsonAnswer, startKnobs, textAnswer, type SimulatorStartOptions } from "../kit/simulator.js";
+import { zonedClock } from "../kit/zoned-time.js";
+import type { SimulatorKnobs, SimulatedProtocol, SimulatorAnswer, SimulatorFault, SimulatorRequest } from "../simulator-knobs.js";
 import {
   AUTH_FAILURE_ANSWER,
   BAD_REQUEST_ANSWER,
@@ -48,32 +44,25 @@ export interface XpayInstrument {
   sumAs?: "number" | "string";
 }
 
-export interface XpaySimulatorOptions {
+export interface XpaySimulatorOptions extends SimulatorStartOptions {
   partners: XpayPartner[];
   /** Instruments by UUID. */
   instruments?: Record<string, XpayInstrument>;
   /** XPAY's own key pair; generated at start when absent (RSA 2048, ~100 ms: tests generate it once and pass it). */
   keys?: RsaKeyPairPem;
-  /** Default 127.0.0.1. */
-  host?: string;
-  /** Default 0: any free port. */
-  port?: number;
-  /** How late the "slow" fault answers (default 10 s). */
-  slowMs?: number;
 }
 
-export class XpaySimulator {
-  /** XPAY's one URL (…/xpay): a client's `baseUrl`. */
-  readonly url: string;
+/** `url` is XPAY's one URL (…/xpay): a client's `baseUrl`. */
+export class XpaySimulator extends SimulatorBase {
   /** XPAY's public key (PEM): a client's `xpayPublicKey`. */
   readonly publicKeyPem: string;
 
   private constructor(
     private readonly provider: XpayProvider,
-    private readonly knobs: SimulatorKnobs,
+    knobs: SimulatorKnobs,
     publicKeyPem: string,
   ) {
-    this.url = `${knobs.url}${SIMULATOR_PATH}`;
+    super(knobs, SIMULATOR_PATH);
     this.publicKeyPem = publicKeyPem;
   }
 
@@ -81,7 +70,7 @@ export class XpaySimulator {
     const keys = options.keys ?? (await generateRsaKeyPair());
     const provider = new XpayProvider(readPrivateKeyPem(keys.privateKeyPem), options.partners);
     for (const [uuid, instrument] of Object.entries(options.instruments ?? {})) provider.setInstrument(uuid, instrument);
-    const knobs = await SimulatorKnobs.start(provider, { host: options.host, port: options.port, slowMs: options.slowMs });
+    const knobs = await startKnobs(provider, options);
     return new XpaySimulator(provider, knobs, keys.publicKeyPem);
   }
 
@@ -111,10 +100,6 @@ export class XpaySimulator {
     return [...this.provider.received];
   }
 
-  setLatency(ms: number): void {
-    this.knobs.setLatency(ms);
-  }
-
   /** With `uuid`, only requests about that instrument meet the fault (not for "refuse", which takes the whole port). */
   setFault(fault: SimulatorFault | null, options: { uuid?: string } = {}): Promise<void> {
     const { uuid } = options;
@@ -124,24 +109,10 @@ export class XpaySimulator {
     );
   }
 
-  /** Requests received, by path ("/xpay"), or all of them. */
-  calls(path?: string): number {
-    return this.knobs.calls(path);
-  }
-
   /** Forgets the counts and the requests received (a long run would otherwise keep every one). */
-  resetCalls(): void {
-    this.knobs.resetCalls();
+  override resetCalls(): void {
+    super.resetCalls();
     this.provider.received.length = 0;
-  }
-
-  /** How long each answer since the last reset took while a latency was set, arrival to sending, in ms. */
-  answerTimes(): number[] {
-    return this.knobs.answerTimes();
-  }
-
-  stop(): Promise<void> {
-    return this.knobs.stop();
   }
 }
 
@@ -204,8 +175,8 @@ class XpayProvider implements SimulatedProtocol {
   }
 
   answer(request: SimulatorRequest): SimulatorAnswer {
-    if (request.path !== SIMULATOR_PATH) return text(UNKNOWN_PATH_HTTP_STATUS, "Not Found");
-    if (request.method !== "POST") return text(WRONG_METHOD_HTTP_STATUS, "Method Not Allowed");
+    if (request.path !== SIMULATOR_PATH) return textAnswer(UNKNOWN_PATH_HTTP_STATUS, "Not Found");
+    if (request.method !== "POST") return textAnswer(WRONG_METHOD_HTTP_STATUS, "Method Not Allowed");
     const opened = this.openRequest(request.body);
     if (opened.kind === "bad-request") return { status: BAD_REQUEST_ANSWER.httpStatus, body: JSON.stringify(BAD_REQUEST_ANSWER.body) };
     if (opened.kind === "unauthorised") return this.authFailure();
@@ -231,7 +202,7 @@ class XpayProvider implements SimulatedProtocol {
       return this.fail(SimulatedReason.INSTRUMENT_NOT_FOUND);
     }
     if (instrument.needsAcs) {
-      return json200(
+      return jsonAnswer(
         { Code: XpayCode.NEED_ACS, Message: XpayMessage.NEED_ACS, Data: { OperationID: this.nextOperationId() }, KeyAES: "", Sign: "" },
       );
     }
@@ -302,10 +273,10 @@ class XpayProvider implements SimulatedProtocol {
   private doneAnswer(uuid: string, sumText: string, partner: KnownPartner): SimulatorAnswer {
     const record = `{"uuid":${JSON.stringify(uuid)},"Sum":${sumText},"DateTime":${JSON.stringify(answerDateTime(new Date()))}}`;
     if (partner.answers === "decoded") {
-      return json200({ Code: XpayCode.OK, Message: XpayMessage.DONE, Data: { DecodedData: record }, KeyAES: "", Sign: "" });
+      return jsonAnswer({ Code: XpayCode.OK, Message: XpayMessage.DONE, Data: { DecodedData: record }, KeyAES: "", Sign: "" });
     }
     const sealed = seal(record, { recipientPublicKey: partner.publicKey, senderPrivateKey: this.privateKey });
-    return json200({
+    return jsonAnswer({
       Code: XpayCode.OK,
       Message: XpayMessage.DONE,
       Data: { EncodedData: sealed.data },
@@ -315,7 +286,7 @@ class XpayProvider implements SimulatedProtocol {
   }
 
   private fail(reason: number): SimulatorAnswer {
-    return json200({
+    return jsonAnswer({
       Code: XpayCode.OK,
       Message: XpayMessage.FAIL,
       Data: { OperationID: this.nextOperationId(), OperationStatus: OperationStatus.FAILED, Reason: reason },
@@ -330,28 +301,10 @@ class XpayProvider implements SimulatedProtocol {
   }
 }
 
-function json200(body: object): SimulatorAnswer {
-  return { status: 200, body: JSON.stringify(body) };
-}
-
-function text(status: number, body: string): SimulatorAnswer {
-  return { status, body, contentType: "text/plain" };
-}
-
-const KYIV_TIME = new Intl.DateTimeFormat("en-GB", {
-  timeZone: TRANSACTION_TIME_ZONE,
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  hourCycle: "h23",
-});
+const kyivTime = zonedClock(TRANSACTION_TIME_ZONE);
 
 /** "20180510 13:23:19": the answer's DateTime, YYYYMMDD HH24:MM:SS as the page writes it. */
 function answerDateTime(at: Date): string {
-  const parts = KYIV_TIME.formatToParts(at);
-  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((candidate) => candidate.type === type)?.value ?? "00";
-  return `${part("year")}${part("month")}${part("day")} ${part("hour")}:${part("minute")}:${part("second")}`;
+  const { year, month, day, hour, minute, second } = kyivTime(at);
+  return `${year}${month}${day} ${hour}:${minute}:${second}`;
 }

@@ -1,0 +1,23 @@
+// Responsible for reading a provider's answer through its documented shape: a stray answer is a BAD_RESPONSE naming where it strays.
+import type { z } from "zod";
+import { FailureCode, ProviderError } from "../failure.js";
+
+export interface ShapeContext {
+  /** What is read, for the message; default "the answer". */
+  what?: string;
+  /** Where `value` sits in the answer, prefixed to the issue's path. */
+  at?: readonly (string | number)[];
+}
+
+/** `value` through `schema`, or a BAD_RESPONSE such as "the answer is not the documented shape at data.0.amount: …". */
+export function shaped<S extends z.ZodType>(schema: S, value: unknown, context: ShapeContext = {}): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const path = [...(context.at ?? []), ...(issue?.path ?? [])].map(String);
+  const where = path.length > 0 ? ` at ${path.join(".")}` : "";
+  throw new ProviderError(
+    FailureCode.BAD_RESPONSE,
+    `${context.what ?? "the answer"} is not the documented shape${where}: ${issue?.message ?? "invalid"}`,
+  );
+}
