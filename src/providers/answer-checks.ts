@@ -6,7 +6,7 @@ import { MAX_ANSWER_ITEMS } from "./answer-size.js";
 import type { AccountBalance, BalanceQuery, BalanceResult } from "./provider.js";
 
 /** No account holds 10^18 of anything: beyond that an answer is broken, whatever its protocol says. */
-export const MAX_PLAUSIBLE_AMOUNT = new Decimal("1e18");
+const MAX_PLAUSIBLE_AMOUNT = new Decimal("1e18");
 
 /** What is wrong with one amount a provider answered, or null when it may be shown as money. */
 export function amountProblem(amount: ScaledDecimal): string | null {

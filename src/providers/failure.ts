@@ -34,7 +34,7 @@ const RETRYABLE: Record<FailureCode, boolean> = {
   [FailureCode.RATE_LIMITED]: true,
 };
 
-export function isRetryable(code: FailureCode): boolean {
+function isRetryable(code: FailureCode): boolean {
   return RETRYABLE[code];
 }
 
@@ -96,7 +96,7 @@ export function toProviderFailure(providerId: string, currency: string | null, e
 }
 
 /** Characters of a failure's message: it may quote a provider's own words, which are not ours to pass on in bulk. */
-export const MAX_FAILURE_MESSAGE_LENGTH = 300;
+const MAX_FAILURE_MESSAGE_LENGTH = 300;
 
 function bounded(message: string): string {
   return message.length > MAX_FAILURE_MESSAGE_LENGTH ? `${message.slice(0, MAX_FAILURE_MESSAGE_LENGTH)}…` : message;

@@ -7,7 +7,7 @@ import { FailureCode, ProviderError } from "./failure.js";
  * Characters inside the strings of one answer, keys included. Balance answers carry a few hundred; the
  * lossless parser reads strings a character at a time (about 0.3 s for a megabyte), so more is refused first.
  */
-export const MAX_ANSWER_TEXT = 64 * 1024;
+const MAX_ANSWER_TEXT = 64 * 1024;
 
 /**
  * Parses `text` keeping every JSON number as the digits that arrived (a LosslessNumber), so that

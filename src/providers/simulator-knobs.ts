@@ -14,16 +14,6 @@ import type { AddressInfo } from "node:net";
  */
 export type SimulatorFault = "hang" | "slow" | "http500" | "malformed" | "bad-shape" | "auth" | "refuse";
 
-export const SIMULATOR_FAULTS: readonly SimulatorFault[] = [
-  "hang",
-  "slow",
-  "http500",
-  "malformed",
-  "bad-shape",
-  "auth",
-  "refuse",
-];
-
 export interface SimulatorRequest {
   method: string;
   /** Path without the query string, such as "/user/balance". */

@@ -13,8 +13,10 @@ import {
   ALPHASMS_PATH,
   AUTH_FAILURE_HTTP_STATUSES,
   ERROR_TEXT_MAX_LENGTH,
+  ONE_ITEM_PER_ACCOUNT,
   REQUIRED_CONTENT_TYPE,
   UNCONFIGURED_ACCOUNT_FAILURE,
+  WHOLE_CALL_FAILS_ON_BAD_ITEM,
   isAuthErrorText,
 } from "./codes.js";
 import type { AlphaSmsProviderConfig } from "./config.js";
@@ -92,11 +94,14 @@ export class AlphaSmsClient extends BatchProviderClient {
       else byKey.set(apiKey, [ref]);
     }
 
+    // ONE_ITEM_PER_ACCOUNT: each account has its own item, hence its own position; else the key's one item answers them all.
+    const accountsPerCall = ONE_ITEM_PER_ACCOUNT ? this.config.maxItemsPerCall : Number.POSITIVE_INFINITY;
     for (const [apiKey, group] of byKey) {
-      for (let start = 0; start < group.length; start += this.config.maxItemsPerCall) {
-        const chunk = group.slice(start, start + this.config.maxItemsPerCall);
-        const call = settle(this.readBalances(apiKey, chunk.length));
-        chunk.forEach((ref, position) => {
+      for (let start = 0; start < group.length; start += accountsPerCall) {
+        const chunk = group.slice(start, start + accountsPerCall);
+        const call = settle(this.readBalances(apiKey, ONE_ITEM_PER_ACCOUNT ? chunk.length : 1));
+        chunk.forEach((ref, index) => {
+          const position = ONE_ITEM_PER_ACCOUNT ? index : 0;
           reads.set(
             ref,
             call.then((settled): Settled<AccountRead> => (settled.ok ? settled.value[position]! : settled)),
@@ -142,18 +147,27 @@ export class AlphaSmsClient extends BatchProviderClient {
       }
       throw new ProviderError(FailureCode.REJECTED, `the provider refused the request: ${error}`, { providerCode: error });
     }
-    // Results are matched by position only: a count that differs means no position can be trusted.
-    if (envelope.data.length !== count) {
-      throw new ProviderError(FailureCode.BAD_RESPONSE, `the answer holds ${envelope.data.length} results for the ${count} requests sent`);
+    if (WHOLE_CALL_FAILS_ON_BAD_ITEM) {
+      // Results are matched by position only: a count that differs, or one stray result, means no position can be trusted.
+      if (envelope.data.length !== count) {
+        throw new ProviderError(
+          FailureCode.BAD_RESPONSE,
+          `the answer holds ${envelope.data.length} results for the ${count} requests sent`,
+        );
+      }
+      const items: BalanceItemAnswer[] = envelope.data.map((item, index) => shaped(balanceItemAnswer, item, { at: ["data", index] }));
+      return items.map(readOf);
     }
-    const items: BalanceItemAnswer[] = envelope.data.map((item, index) => shaped(balanceItemAnswer, item, { at: ["data", index] }));
-    return items.map((item): Settled<AccountRead> => {
-      if (item.success) return { ok: true, value: { currency: item.currency, amount: item.amount } };
-      const error = errorText(item.error);
-      return {
-        ok: false,
-        error: new ProviderError(FailureCode.REJECTED, `the provider refused the balance request: ${error}`, { providerCode: error }),
-      };
+    // Each position stands alone: a missing or stray result fails only the account at that position.
+    return Array.from({ length: count }, (_, index): Settled<AccountRead> => {
+      if (index >= envelope.data.length) {
+        return { ok: false, error: new ProviderError(FailureCode.BAD_RESPONSE, `the answer holds no result for request ${index + 1} of ${count}`) };
+      }
+      try {
+        return readOf(shaped(balanceItemAnswer, envelope.data[index], { at: ["data", index] }));
+      } catch (error) {
+        return { ok: false, error };
+      }
     });
   }
 
@@ -177,6 +191,17 @@ export class AlphaSmsClient extends BatchProviderClient {
     const named = (accounts: readonly string[]) => `${accounts.length === 1 ? "account" : "accounts"} ${accounts.join(", ")}`;
     return failuresByCause(this.info.id, query.currency, errors, named);
   }
+
+}
+
+/** One balance item's result: its account's currency and amount, or the provider's refusal of that item. */
+function readOf(item: BalanceItemAnswer): Settled<AccountRead> {
+  if (item.success) return { ok: true, value: { currency: item.currency, amount: item.amount } };
+  const error = errorText(item.error);
+  return {
+    ok: false,
+    error: new ProviderError(FailureCode.REJECTED, `the provider refused the balance request: ${error}`, { providerCode: error }),
+  };
 }
 
 function errorText(error: string): string {
@@ -192,3 +217,4 @@ function uniqueByRef(links: readonly AccountLink[]): AccountLink[] {
     return true;
   });
 }
+

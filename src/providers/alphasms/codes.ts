@@ -26,7 +26,7 @@ export const ACCESS_DENIED_ERROR = "Access denied";
  * page's "Access denied" is known; compared trimmed and case-insensitively. Any other envelope
  * error is a business refusal (REJECTED, the text as providerCode), and so is every item error.
  */
-export const AUTH_ERROR_TEXTS: ReadonlySet<string> = new Set([ACCESS_DENIED_ERROR.toLowerCase()]);
+const AUTH_ERROR_TEXTS: ReadonlySet<string> = new Set([ACCESS_DENIED_ERROR.toLowerCase()]);
 
 /**
  * INFERRED: the provider answers every error with HTTP 200, as the page shows; a 401 or 403 that
@@ -64,13 +64,15 @@ export const DEFAULT_MAX_ITEMS_PER_CALL = 50;
  * that account shares its item), grouped by the account's API key. Items sent under one key are
  * identical, but each account gets its own position so that an item error or a short answer is
  * that account's, and so that the count per call follows the batch, split by `maxItemsPerCall`.
+ * Set to false to send one item per API key, whose result every account of that key shares.
  */
 export const ONE_ITEM_PER_ACCOUNT = true;
 
 /**
  * DECISION: results are matched to accounts only by position, so an answer with another number of
  * results than items sent, or with any result not of the documented shape, is not trusted for any
- * position: every account of that call gets BAD_RESPONSE.
+ * position: every account of that call gets BAD_RESPONSE. Set to false to judge each position
+ * alone: a missing or stray result fails only the account at that position.
  */
 export const WHOLE_CALL_FAILS_ON_BAD_ITEM = true;
 

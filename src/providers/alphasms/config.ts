@@ -5,7 +5,7 @@ import { secretReference } from "../../config/secret.js";
 import { accountRef, accountsByRef, providerBaseUrl } from "../kit/config.js";
 import { DEFAULT_MAX_ITEMS_PER_CALL } from "./codes.js";
 
-export const alphaSmsAccountConfig = z.strictObject({
+const alphaSmsAccountConfig = z.strictObject({
   /** The name an account link's `accountRef` uses for this account. */
   ref: accountRef,
   /** The API key from the account's personal cabinet, sent as `auth`. */

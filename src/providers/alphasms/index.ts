@@ -2,6 +2,7 @@
 import { defineProtocol } from "../kit/descriptor.js";
 import { linksOf, walletsAsking } from "../kit/fewest-calls.js";
 import { AlphaSmsClient } from "./client.js";
+import { ONE_ITEM_PER_ACCOUNT } from "./codes.js";
 import { alphaSmsProviderConfig } from "./config.js";
 import { alphaSmsDemo } from "./demo.js";
 
@@ -13,7 +14,8 @@ export const alphaSms = defineProtocol(alphaSmsProviderConfig, {
     const itemsByKey = new Map<string, number>();
     for (const link of linksOf(links, config.id, walletsAsking(asks, () => true))) {
       const apiKey = config.accounts.find((account) => account.ref === link.accountRef)!.apiKey;
-      itemsByKey.set(apiKey, (itemsByKey.get(apiKey) ?? 0) + 1);
+      // Without ONE_ITEM_PER_ACCOUNT a key's accounts share its one item.
+      itemsByKey.set(apiKey, ONE_ITEM_PER_ACCOUNT ? (itemsByKey.get(apiKey) ?? 0) + 1 : 1);
     }
     return [...itemsByKey.values()].reduce((sum, items) => sum + Math.ceil(items / config.maxItemsPerCall), 0);
   },

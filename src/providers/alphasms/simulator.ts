@@ -19,7 +19,7 @@ import { jsonApiRequest } from "./wire.js";
 /** How the simulator writes an account's `amount`: a JSON number as documented, or a decimal string. */
 export type AmountForm = "number" | "string";
 
-export interface AlphaSmsSimulatedAccount {
+interface AlphaSmsSimulatedAccount {
   apiKey: string;
   /** A JSON number as text, written exactly as given ("31.1683", "123456789012345678.12345678"). */
   amount: string;

@@ -10,11 +10,11 @@ import { AMOUNT_MAY_BE_DECIMAL_STRING, BALANCE_ITEM_TYPE, NEGATIVE_AMOUNT_ACCEPT
  * Request
  * ---------------------------------------------------------------------------------------------- */
 
-export interface BalanceItemRequest {
+interface BalanceItemRequest {
   type: typeof BALANCE_ITEM_TYPE;
 }
 
-export interface JsonApiRequest {
+interface JsonApiRequest {
   /** The API key. */
   auth: string;
   data: BalanceItemRequest[];
@@ -44,18 +44,18 @@ const integerFlag = z
 const successFlag = SUCCESS_FLAG_MAY_BE_INTEGER ? z.union([z.boolean(), integerFlag]) : z.boolean();
 
 /** The account's balance, every digit as sent (31.1683 stays 31.1683, never a binary float), within AMOUNT_BOUNDS. */
-export const amountValue = jsonNumberAmount({ plainStrings: AMOUNT_MAY_BE_DECIMAL_STRING }).refine(
+const amountValue = jsonNumberAmount({ plainStrings: AMOUNT_MAY_BE_DECIMAL_STRING }).refine(
   (amount) => NEGATIVE_AMOUNT_ACCEPTED || !amount.isNegative(),
   "a balance cannot be negative",
 );
 
 /** The provider's currency code, uppercased; anything that is not a code is not trusted. */
-export const answerCurrency = z
+const answerCurrency = z
   .string()
   .transform((code) => code.toUpperCase())
   .pipe(currencyCode);
 
-export const balanceData = z.object({ amount: amountValue, currency: answerCurrency });
+const balanceData = z.object({ amount: amountValue, currency: answerCurrency });
 
 export type BalanceItemAnswer =
   | { success: true; amount: ScaledDecimal; currency: string }

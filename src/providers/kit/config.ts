@@ -1,8 +1,6 @@
 // Responsible for the configuration pieces protocols repeat: the provider's base URL, and a list of accounts named by unique refs.
 import { z } from "zod";
-
-/** Mirrors the account link service's limit, so that every configured ref can be linked. */
-export const ACCOUNT_REF_MAX_LENGTH = 128;
+import { hasControlCharacter, MAX_ACCOUNT_REF_LENGTH } from "../../accounts/account-ref.js";
 
 /** An http(s) URL that paths are appended to. */
 export const providerBaseUrl = z
@@ -19,9 +17,9 @@ export const providerBaseUrl = z
 export const accountRef = z
   .string()
   .min(1)
-  .max(ACCOUNT_REF_MAX_LENGTH)
+  .max(MAX_ACCOUNT_REF_LENGTH)
   // An account link's accountRef cannot hold control characters: such a ref could never be linked.
-  .refine((ref) => !/[\u0000-\u001f]/.test(ref), "must be printable characters");
+  .refine((ref) => !hasControlCharacter(ref), "must be printable characters");
 
 /** At least one account, no two with the same `ref` (a link names one account). */
 export function accountsByRef<Account extends z.ZodType<{ ref: string }>>(account: Account, emptyMessage?: string) {

@@ -35,7 +35,7 @@ export interface DemoLimits {
 }
 
 /** A simulator as the bench drives it, from a process of its own. */
-export interface BenchSimulator extends StoppableSimulator {
+interface BenchSimulator extends StoppableSimulator {
   readonly url: string;
   /** XPAY's own public key (XPAY only). */
   readonly publicKeyPem?: string;

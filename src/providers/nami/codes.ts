@@ -57,12 +57,6 @@ export function availableOf(value: ScaledDecimal, lockedValue: ScaledDecimal): S
 }
 
 /**
- * INFERRED: each asset's `type` echoes the wallet type asked for (the page shows `0` for spot).
- * The client checks only that it is an integer and never relies on it; the simulator writes it.
- */
-export const ENTRY_TYPE_ECHOES_WALLET_TYPE = true;
-
-/**
  * INFERRED: the page shows amounts as JSON numbers. A decimal string in their place ("12.5") is
  * read too, since exchanges switch amounts to strings for precision without notice; anything
  * else (a boolean, an exponent in a string) is a BAD_RESPONSE.

@@ -20,16 +20,16 @@ import { verifySignature } from "./signature.js";
 import { ASSET_ID_FORM, isJsonNumberText, writeBalanceOk, writeBrokerError, writeNestError, type WrittenEntry } from "./wire.js";
 
 /** One asset's holding, amounts as JSON number text ("1234.56789012", "1e-7"): written out exactly as given. */
-export interface NamiHolding {
+interface NamiHolding {
   value: string;
   /** Default "0". */
   locked?: string;
 }
 
 /** Asset id -> holding; a bare string is a holding with nothing locked. */
-export type NamiWalletContents = Record<string, string | NamiHolding>;
+type NamiWalletContents = Record<string, string | NamiHolding>;
 
-export interface NamiSimulatedAccount {
+interface NamiSimulatedAccount {
   apiKey: string;
   apiSecret: string;
   spot?: NamiWalletContents;
@@ -214,6 +214,7 @@ class NamiExchange implements SimulatedProtocol {
     const ids = [...new Set([...this.listedAssets, ...wallet.keys()])].sort(byAssetId);
     return ids.map((assetId) => {
       const holding = wallet.get(assetId) ?? { value: "0", locked: "0" };
+      // Each asset's `type` echoes the wallet type asked, as the page's spot example does (the client only checks its shape).
       return { assetId, value: holding.value, lockedValue: holding.locked, type: WALLET_TYPE_CODES[walletType] };
     });
   }

@@ -15,17 +15,16 @@ const amount = jsonNumberAmount({ plainStrings: AMOUNT_MAY_BE_DECIMAL_STRING });
 /** An asset id as the exchange writes its keys: digits. */
 export const ASSET_ID_FORM = /^\d+$/;
 
-export const balanceEntry = z
+const balanceEntry = z
   .object({
     value: amount,
     locked_value: amount,
-    // See ENTRY_TYPE_ECHOES_WALLET_TYPE in codes.ts: checked for shape only.
+    // INFERRED: it echoes the wallet type asked (the page shows 0 for spot). Nothing relies on that, so only its shape is checked.
     type: jsonInteger,
   })
   // A wallet cannot hold less than nothing, nor lock more than it holds: such an answer is not trusted as money.
   .refine((entry) => !entry.value.isNegative() && !entry.locked_value.isNegative(), "an amount cannot be negative")
   .refine((entry) => entry.locked_value.compare(entry.value) <= 0, "locked_value cannot exceed value");
-export type BalanceEntry = z.output<typeof balanceEntry>;
 
 export const balanceOkAnswer = z.object({
   status: z.literal(OK_STATUS),

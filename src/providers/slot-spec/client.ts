@@ -288,7 +288,9 @@ const IDEMPOTENCY_NAMESPACE = Buffer.from("b7cad7cdbabe482dbdca7432bfd9149b", "h
 
 /**
  * The provider takes only a uuid as request id. A key that is one is sent as it is; any other key
- * becomes a name-based uuid (RFC 9562 version 5), so the same key is always the same request.
+ * becomes a name-based uuid (RFC 9562 version 5), so the same key is always the same request: asking
+ * again about a refund is safe only because the provider answers a repeated uuid again
+ * (REPEATED_REFUND_UUID_ANSWERED_AGAIN in codes.ts).
  */
 export function requestUuidFor(idempotencyKey: string): string {
   if (UUID_FORM.test(idempotencyKey)) return idempotencyKey;

@@ -55,7 +55,8 @@ export const AUTH_FAILURE_CODES: ReadonlySet<number> = new Set([401, 403]);
 
 /**
  * INFERRED: a Failed answer may lack `uuid` when the provider could not read one from the request
- * (bad credentials, body that is not JSON). A `uuid` that is present must still be ours.
+ * (bad credentials, body that is not JSON). A `uuid` that is present must still be ours. Set to
+ * false to refuse a Failed answer without `uuid` as BAD_RESPONSE.
  */
 export const FAILED_ANSWER_MAY_OMIT_UUID = true;
 
@@ -63,6 +64,7 @@ export const FAILED_ANSWER_MAY_OMIT_UUID = true;
  * INFERRED (from the later versions of this API, which say so for transaction ids): a repeated
  * refund `uuid` is applied once, and the answer first given is given again, whatever the other
  * fields of the (valid) repeat say. Answers of requests refused as invalid (code 1) are not remembered.
+ * The simulator behaves so; the client sends the same uuid whenever it asks again about a refund.
  */
 export const REPEATED_REFUND_UUID_ANSWERED_AGAIN = true;
 

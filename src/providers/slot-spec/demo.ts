@@ -3,7 +3,7 @@ import { DEMO_WALLET, PLACEHOLDER_SECRET, PLACEHOLDER_URL, defineDemo, demoName,
 import type { SlotSpecProviderConfig } from "./config.js";
 
 /** Where a demo partner answers and the credentials it accepts. */
-export interface SlotSpecDemoEndpoint {
+interface SlotSpecDemoEndpoint {
   baseUrl: string;
   partnerId: string;
   token: string;
@@ -17,7 +17,7 @@ export interface SlotSpecDemoEndpoints {
 
 /** The wallet the bench's refunds are taken from, at Lucky Monaco. */
 export const BENCH_REFUND_WALLET = "bench-refunds";
-export const BENCH_REFUND_WALLET_USD = "1000000000.00";
+const BENCH_REFUND_WALLET_USD = "1000000000.00";
 
 /** A bench partner: its credentials, and what each user holds there (currency -> decimal text). */
 interface SlotSpecBenchPartner {

@@ -5,6 +5,7 @@ import { SimulatorBase, isContentType, jsonAnswer, requestField, requestObject, 
 import type { SimulatorKnobs, SimulatedProtocol, SimulatorAnswer, SimulatorFault, SimulatorRequest } from "../simulator-knobs.js";
 import {
   AUTH_FAILURE_ANSWER,
+  REPEATED_REFUND_UUID_ANSWERED_AGAIN,
   SLOT_SPEC_PATHS,
   SLOT_SPEC_REASONS,
   SlotSpecFailureCode,
@@ -22,7 +23,7 @@ import {
   type RefundOkBody,
 } from "./wire.js";
 
-export interface SlotSpecPartner {
+interface SlotSpecPartner {
   partnerId: string;
   token: string;
 }
@@ -195,7 +196,8 @@ class SlotSpecProvider implements SimulatedProtocol {
   private refund(body: object, echo: string | undefined): SimulatorAnswer {
     const request = valid(refundRequest, body);
     if (!request) return failed(SlotSpecFailureCode.INVALID_PARAMETER, echo);
-    const earlier = this.refunds.get(request.uuid);
+    // REPEATED_REFUND_UUID_ANSWERED_AGAIN: a repeat is given the first answer and moves nothing; else it is judged anew.
+    const earlier = REPEATED_REFUND_UUID_ANSWERED_AGAIN ? this.refunds.get(request.uuid) : undefined;
     if (earlier) return earlier;
 
     const wallet = this.wallets.get(request.id);

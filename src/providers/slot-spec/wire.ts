@@ -4,7 +4,7 @@ import { ScaledDecimal, isPlainDecimal } from "../../money/decimal.js";
 import { plainAmount } from "../answer-amounts.js";
 import { fewKeys } from "../answer-size.js";
 import { jsonInteger, jsonNumberText } from "../json-body.js";
-import { CURRENCY_FORM, ID_MAX_LENGTH, ID_MIN_LENGTH, UUID_FORM, UUID_LENGTH } from "./codes.js";
+import { CURRENCY_FORM, FAILED_ANSWER_MAY_OMIT_UUID, ID_MAX_LENGTH, ID_MIN_LENGTH, UUID_FORM, UUID_LENGTH } from "./codes.js";
 
 /* ------------------------------------------------------------------------------------------------
  * Request bodies (the simulator validates with these too, so both sides share the documented limits)
@@ -34,17 +34,17 @@ export type RefundRequestBody = z.infer<typeof refundRequest>;
  * ---------------------------------------------------------------------------------------------- */
 
 /** An amount as the provider wrote it, scale kept ("100.0" stays "100.0"), within AMOUNT_BOUNDS. A JSON number is refused: it may already have lost digits. */
-export const amountText = plainAmount;
+const amountText = plainAmount;
 
 /** A balance: a negative one is not something this API can hold, so the answer is not trusted. */
-export const balanceText = amountText.refine((amount) => !amount.isNegative(), "a balance cannot be negative");
+const balanceText = amountText.refine((amount) => !amount.isNegative(), "a balance cannot be negative");
 
 const ok = z.object({ status: z.literal("OK"), uuid: z.string() });
 
-export const failedAnswer = z.object({
+const failedAnswer = z.object({
   status: z.literal("Failed"),
-  // See FAILED_ANSWER_MAY_OMIT_UUID in codes.ts.
-  uuid: z.string().optional(),
+  // Without FAILED_ANSWER_MAY_OMIT_UUID, a Failed answer lacking `uuid` is not the documented shape.
+  uuid: FAILED_ANSWER_MAY_OMIT_UUID ? z.string().optional() : z.string(),
   code: jsonInteger,
   // The page types it as a number, every example carries a string: take either, it is only shown.
   reason: z.union([z.string(), jsonNumberText]).optional(),
@@ -52,13 +52,11 @@ export const failedAnswer = z.object({
 export type FailedAnswer = z.output<typeof failedAnswer>;
 
 export const balanceAnswer = z.discriminatedUnion("status", [ok.extend({ balance: balanceText }), failedAnswer]);
-export type BalanceAnswer = z.output<typeof balanceAnswer>;
 
 export const infoAnswer = z.discriminatedUnion("status", [
   ok.extend({ wallet: fewKeys(z.record(z.string().min(1), balanceText)) }),
   failedAnswer,
 ]);
-export type InfoAnswer = z.output<typeof infoAnswer>;
 
 export const refundAnswer = z.discriminatedUnion("status", [
   ok.extend({ currency: z.string(), amount: amountText, balance: balanceText }),

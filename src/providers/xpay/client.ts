@@ -14,6 +14,7 @@ import type { AccountBalance, AccountDirectory, BalanceQuery, BalanceResult } fr
 import {
   AUTH_FAILURE_CODES,
   AUTH_FAILURE_HTTP_STATUSES,
+  ENCODED_ANSWER_KEYS_AT_TOP_LEVEL,
   INCOMPLETE_LINK_FAILURE,
   INCOMPLETE_LINK_PROVIDER_CODE,
   OPERATION_GET_BALANCE,
@@ -33,6 +34,7 @@ import {
   answerEnvelope,
   balanceRecord,
   doneData,
+  encodedAnswerKeys,
   failData,
   type AnswerEnvelope,
   type BalanceRequestData,
@@ -195,9 +197,11 @@ export class XpayClient extends BatchProviderClient {
       }
       return data.DecodedData;
     }
+    // ENCODED_ANSWER_KEYS_AT_TOP_LEVEL: KeyAES and Sign sit beside Code and Data; else inside Data, beside EncodedData.
+    const keys = ENCODED_ANSWER_KEYS_AT_TOP_LEVEL ? answer : shaped(encodedAnswerKeys, answer.Data, { what: "the answer's Data" });
     try {
       return open(
-        { data: data.EncodedData, keyAes: answer.KeyAES ?? "", sign: answer.Sign ?? "" },
+        { data: data.EncodedData, keyAes: keys.KeyAES ?? "", sign: keys.Sign ?? "" },
         { senderPublicKey: this.xpayPublicKey, recipientPrivateKey: this.partnerPrivateKey },
       );
     } catch (error) {

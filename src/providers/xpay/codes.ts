@@ -30,9 +30,6 @@ export const OperationStatus = {
 /** `Sum` is an integer number of kopecks: 1 UAH => 100, so an amount has 2 decimals. */
 export const SUM_SCALE = 2;
 
-/** XPAY's own test environment: one URL for every operation. Only a documentation value. */
-export const XPAY_TEST_URL = "https://stage-papi.xpay.com.ua:488/xpay";
-
 /** AES-128 in CBC mode with PKCS#7 padding; its key and block are 16 bytes. */
 export const AES_KEY_BYTES = 16;
 export const AES_BLOCK_BYTES = 16;
@@ -72,7 +69,8 @@ export const RECEIVER_IV = Buffer.alloc(AES_BLOCK_BYTES, 0);
  * INFERRED: an encrypted answer carries `KeyAES` and `Sign` at the top level, next to `Code`,
  * `Message` and `Data` (the page's examples show them there, empty), and `Data.EncodedData` is
  * the same JSON text `Data.DecodedData` would be, encrypted. `KeyAES` is encrypted with the
- * partner's public key and `Sign` is XPAY's signature over those encrypted-key bytes.
+ * partner's public key and `Sign` is XPAY's signature over those encrypted-key bytes. Set to false
+ * to read (and simulate) them inside `Data`, beside `EncodedData`.
  */
 export const ENCODED_ANSWER_KEYS_AT_TOP_LEVEL = true;
 
@@ -102,8 +100,8 @@ export const BAD_REQUEST_ANSWER = {
 } as const;
 
 /**
- * INFERRED: the 102 answer is `{"Code":102,"Message":"needACS","Data":{"OperationID":n}}`; the
- * client reads only `Code`, so any `Data` is taken.
+ * INFERRED: the 102 answer is `{"Code":102,"Message":"needACS","Data":{"OperationID":n}}`, as the
+ * simulator writes it (an empty `Data` when false); the client reads only `Code`, so any `Data` is taken.
  */
 export const NEED_ACS_CARRIES_OPERATION_ID = true;
 

@@ -241,7 +241,7 @@ export function decryptData(data: Buffer, aesKey: Buffer): Buffer {
   return padded.subarray(AES_BLOCK_BYTES);
 }
 
-export function encryptKey(aesKey: Buffer, recipientPublicKey: KeyObject): Buffer {
+function encryptKey(aesKey: Buffer, recipientPublicKey: KeyObject): Buffer {
   return publicEncrypt({ key: recipientPublicKey, padding: constants.RSA_PKCS1_PADDING }, aesKey);
 }
 
@@ -249,7 +249,7 @@ export function signKey(encryptedKey: Buffer, senderPrivateKey: KeyObject): Buff
   return sign("sha256", encryptedKey, { key: senderPrivateKey, padding: constants.RSA_PKCS1_PADDING });
 }
 
-export function verifyKey(encryptedKey: Buffer, signature: Buffer, senderPublicKey: KeyObject): boolean {
+function verifyKey(encryptedKey: Buffer, signature: Buffer, senderPublicKey: KeyObject): boolean {
   try {
     return verify("sha256", encryptedKey, { key: senderPublicKey, padding: constants.RSA_PKCS1_PADDING }, signature);
   } catch {

@@ -3,7 +3,7 @@ import type { KeyObject } from "node:crypto";
 import { makeMessageKey, type MessageKey } from "./envelope.js";
 
 /** Keys kept ready: enough for a burst of wallets, a few KiB of memory. */
-export const READY_MESSAGE_KEYS = 8;
+const READY_MESSAGE_KEYS = 8;
 
 /** Lives with its client: one per pair of keys (XPAY's public key, the partner's private key). */
 export class MessageKeys {

@@ -7,6 +7,8 @@ import type { SimulatorKnobs, SimulatedProtocol, SimulatorAnswer, SimulatorFault
 import {
   AUTH_FAILURE_ANSWER,
   BAD_REQUEST_ANSWER,
+  ENCODED_ANSWER_KEYS_AT_TOP_LEVEL,
+  NEED_ACS_CARRIES_OPERATION_ID,
   OPERATION_GET_BALANCE,
   OperationStatus,
   SIMULATOR_PATH,
@@ -21,7 +23,7 @@ import {
 import { EnvelopeError, generateRsaKeyPair, open, readPrivateKeyPem, readPublicKeyPem, seal, type RsaKeyPairPem } from "./envelope.js";
 import { balanceRequestData, requestEnvelope, type BalanceRequestData } from "./wire.js";
 
-export interface XpayPartner {
+interface XpayPartner {
   /** The PartnerToken XPAY issued to this partner. */
   token: string;
   /** The partner's public key (PEM): checks its Sign, and seals encrypted answers to it. */
@@ -203,7 +205,7 @@ class XpayProvider implements SimulatedProtocol {
     }
     if (instrument.needsAcs) {
       return jsonAnswer(
-        { Code: XpayCode.NEED_ACS, Message: XpayMessage.NEED_ACS, Data: { OperationID: this.nextOperationId() }, KeyAES: "", Sign: "" },
+        { Code: XpayCode.NEED_ACS, Message: XpayMessage.NEED_ACS, Data: NEED_ACS_CARRIES_OPERATION_ID ? { OperationID: this.nextOperationId() } : {}, KeyAES: "", Sign: "" },
       );
     }
     const sumText = instrument.sumAs === "string" ? JSON.stringify(instrument.sum) : instrument.sum;
@@ -276,13 +278,13 @@ class XpayProvider implements SimulatedProtocol {
       return jsonAnswer({ Code: XpayCode.OK, Message: XpayMessage.DONE, Data: { DecodedData: record }, KeyAES: "", Sign: "" });
     }
     const sealed = seal(record, { recipientPublicKey: partner.publicKey, senderPrivateKey: this.privateKey });
-    return jsonAnswer({
-      Code: XpayCode.OK,
-      Message: XpayMessage.DONE,
-      Data: { EncodedData: sealed.data },
-      KeyAES: sealed.keyAes,
-      Sign: sealed.sign,
-    });
+    const keys = { KeyAES: sealed.keyAes, Sign: sealed.sign };
+    // ENCODED_ANSWER_KEYS_AT_TOP_LEVEL: beside Code and Data, else inside Data beside EncodedData.
+    return jsonAnswer(
+      ENCODED_ANSWER_KEYS_AT_TOP_LEVEL
+        ? { Code: XpayCode.OK, Message: XpayMessage.DONE, Data: { EncodedData: sealed.data }, ...keys }
+        : { Code: XpayCode.OK, Message: XpayMessage.DONE, Data: { EncodedData: sealed.data, ...keys }, KeyAES: "", Sign: "" },
+    );
   }
 
   private fail(reason: number): SimulatorAnswer {

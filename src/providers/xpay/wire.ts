@@ -60,6 +60,9 @@ export const answerEnvelope = z.object({
 });
 export type AnswerEnvelope = z.output<typeof answerEnvelope>;
 
+/** An encrypted answer's `KeyAES` and `Sign`, wherever they sit (see ENCODED_ANSWER_KEYS_AT_TOP_LEVEL). */
+export const encodedAnswerKeys = answerEnvelope.pick({ KeyAES: true, Sign: true });
+
 /** `Data` of a "done" answer: the balance record as a JSON text, in the clear or encrypted. */
 export const doneData = z.union([z.object({ DecodedData: z.string() }), z.object({ EncodedData: z.string().min(1) })]);
 
@@ -72,7 +75,7 @@ export const failData = z.object({
 export type FailData = z.output<typeof failData>;
 
 /** `Sum`: kopecks, exact (never through a JS number) and within AMOUNT_BOUNDS, as a 2-decimal amount. */
-export const sumKopecks = minorUnitsAmount(SUM_SCALE, { digitStrings: SUM_MAY_BE_DIGIT_STRING }).refine((amount) => NEGATIVE_SUM_ACCEPTED || !amount.isNegative(), "a balance cannot be negative");
+const sumKopecks = minorUnitsAmount(SUM_SCALE, { digitStrings: SUM_MAY_BE_DIGIT_STRING }).refine((amount) => NEGATIVE_SUM_ACCEPTED || !amount.isNegative(), "a balance cannot be negative");
 
 /** The balance record inside DecodedData / EncodedData. */
 export const balanceRecord = z.object({
@@ -80,4 +83,3 @@ export const balanceRecord = z.object({
   Sum: sumKopecks,
   DateTime: z.string().optional(),
 });
-export type BalanceRecord = z.output<typeof balanceRecord>;
