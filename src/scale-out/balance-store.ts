@@ -43,7 +43,7 @@ const entryText = z.object({
   balances: z.array(z.tuple([z.string(), z.string(), z.string(), z.string(), z.string(), z.string()])),
 });
 
-export function encodeEntry(entry: CachedBalances): string {
+function encodeEntry(entry: CachedBalances): string {
   return JSON.stringify({
     asOf: String(entry.asOf.getTime()),
     balances: entry.balances.map((b) => [
@@ -58,7 +58,7 @@ export function encodeEntry(entry: CachedBalances): string {
 }
 
 /** An entry read back, or `undefined` for text this version cannot read (treated as a miss). */
-export function decodeEntry(text: string): CachedBalances | undefined {
+function decodeEntry(text: string): CachedBalances | undefined {
   try {
     const parsed = entryText.safeParse(parseLosslessJson(text));
     if (!parsed.success) return undefined;

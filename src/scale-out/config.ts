@@ -2,7 +2,7 @@
 import { z } from "zod";
 
 /** A provider's allowance: at most `requests` calls in any `intervalMs`, per provider or per credential (API key). */
-export const rateLimitConfig = z.strictObject({
+const rateLimitConfig = z.strictObject({
   requests: z.number().int().min(1).max(1_000_000),
   intervalMs: z.number().int().min(100).max(86_400_000),
   per: z.enum(["provider", "credential"]).default("provider"),

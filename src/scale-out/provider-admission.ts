@@ -25,7 +25,7 @@ export const OPEN_ADMISSION: Admission = {
  * Grants are logged this much longer than the configured interval: a request reaches the provider a moment after its
  * slot is granted, and two requests granted an interval apart must not arrive closer than that.
  */
-export function windowWithMargin(intervalMs: number): number {
+function windowWithMargin(intervalMs: number): number {
   return intervalMs + Math.min(1_000, Math.max(50, Math.round(intervalMs / 100)));
 }
 
@@ -98,7 +98,7 @@ function rateLimited(message: string): ProviderError {
 }
 
 /** Retry-After as seconds or an HTTP date (RFC 9110 10.2.3), within bounds. */
-export function retryAfterMs(header: string | undefined): number {
+function retryAfterMs(header: string | undefined): number {
   if (header === undefined || header.trim() === "") return DEFAULT_BACKOFF_MS;
   const text = header.trim();
   const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - Date.now();

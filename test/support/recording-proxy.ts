@@ -2,7 +2,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export interface Arrival {
+interface Arrival {
   /** performance.now() of this process when the request arrived. */
   at: number;
   path: string;
