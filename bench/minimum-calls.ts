@@ -5,6 +5,10 @@ import type { DemoLink } from "../src/sandbox/demo-providers.js";
 import type { BalanceAsk } from "./operations.js";
 
 /** Per provider id: the fewest calls its protocol's rules allow (each protocol's `fewestCalls` says how it counts). */
-export function minimumCalls(providers: readonly ProviderConfig[], links: readonly DemoLink[], asks: readonly BalanceAsk[]): Record<string, number> {
+export function minimumCalls(
+  providers: readonly ProviderConfig[],
+  links: readonly DemoLink[],
+  asks: readonly BalanceAsk[],
+): Record<string, number> {
   return Object.fromEntries(providers.map((provider) => [provider.id, protocolOf(provider).fewestCalls(provider, asks, links)]));
 }

@@ -22,9 +22,12 @@ const body = (query: string, variables?: Record<string, unknown>) => JSON.string
 export function walletsByEntities(walletIds: readonly string[]): BenchOperation {
   return {
     name: `${walletIds.length} wallets via _entities`,
-    body: body(`query Wallets($representations: [_Any!]!) { _entities(representations: $representations) { ... on Wallet { ${WALLET_FIELDS} } } }`, {
-      representations: walletIds.map((id) => ({ __typename: "Wallet", id })),
-    }),
+    body: body(
+      `query Wallets($representations: [_Any!]!) { _entities(representations: $representations) { ... on Wallet { ${WALLET_FIELDS} } } }`,
+      {
+        representations: walletIds.map((id) => ({ __typename: "Wallet", id })),
+      },
+    ),
     asks: walletIds.map((walletId) => ({ walletId, currency: null })),
   };
 }
@@ -63,9 +66,12 @@ export function efficiencyShapes(walletIds: readonly string[]): BenchOperation[]
     },
     {
       name: "all currencies and one total",
-      body: body(`query AllAndTotal($id: ID!) { wallet(id: $id) { balances { currency amount } total(currency: "USD") failures { code } } }`, {
-        id: first,
-      }),
+      body: body(
+        `query AllAndTotal($id: ID!) { wallet(id: $id) { balances { currency amount } total(currency: "USD") failures { code } } }`,
+        {
+          id: first,
+        },
+      ),
       asks: [
         { walletId: first, currency: null },
         { walletId: first, currency: "USD" },

@@ -9,9 +9,7 @@ import { fileURLToPath } from "node:url";
 // Keep in step with PLAYGROUND_ASSET_FILES in src/http/playground.ts.
 const FILES = ["static/js/middleware.js", "static/css/index.css", "favicon.png", "logo.png"];
 
-const outDir = process.argv[2]
-  ? resolve(process.argv[2])
-  : fileURLToPath(new URL("../dist/public/playground/", import.meta.url));
+const outDir = process.argv[2] ? resolve(process.argv[2]) : fileURLToPath(new URL("../dist/public/playground/", import.meta.url));
 
 let buildDir;
 try {

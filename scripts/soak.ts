@@ -37,15 +37,64 @@ const CURRENCIES = ["USD", "UAH", "USDT", "BTC", "EUR"];
 
 const WALLET_QUERY = /* GraphQL */ `
   query SoakWallet($currency: String!) {
-    wallet(id: "tester") { id balances { provider { id } currency amount available locked } failures { provider { id } code retryable } total(currency: $currency) }
-  }`;
+    wallet(id: "tester") {
+      id
+      balances {
+        provider {
+          id
+        }
+        currency
+        amount
+        available
+        locked
+      }
+      failures {
+        provider {
+          id
+        }
+        code
+        retryable
+      }
+      total(currency: $currency)
+    }
+  }
+`;
 const ENTITIES_QUERY = /* GraphQL */ `
   query SoakEntities($representations: [_Any!]!, $currency: String) {
-    _entities(representations: $representations) { ... on Wallet { id balances(currency: $currency) { amount } failures(currency: $currency) { code } } }
-  }`;
+    _entities(representations: $representations) {
+      ... on Wallet {
+        id
+        balances(currency: $currency) {
+          amount
+        }
+        failures(currency: $currency) {
+          code
+        }
+      }
+    }
+  }
+`;
 const REFUND_MUTATION = /* GraphQL */ `
-  mutation SoakRefund($input: RefundInput!) { refund(input: $input) { refund { status } userErrors { code } } }`;
-const PROVIDERS_QUERY = /* GraphQL */ `query SoakProviders { providers { id name canRefund } }`;
+  mutation SoakRefund($input: RefundInput!) {
+    refund(input: $input) {
+      refund {
+        status
+      }
+      userErrors {
+        code
+      }
+    }
+  }
+`;
+const PROVIDERS_QUERY = /* GraphQL */ `
+  query SoakProviders {
+    providers {
+      id
+      name
+      canRefund
+    }
+  }
+`;
 
 let unhandledRejections = 0;
 let uncaughtExceptions = 0;
@@ -76,7 +125,15 @@ async function main(): Promise<void> {
   const simulators = Object.entries(sandbox.simulators);
   const headers = { "content-type": "application/json", authorization: `Bearer ${sandbox.auth.tokens.operator}` };
 
-  const counts = { requests: 0, byStatus: {} as Record<string, number>, fiveXX: 0, transportErrors: 0, graphqlErrors: 0, refunds: {} as Record<string, number>, faultSwitches: 0 };
+  const counts = {
+    requests: 0,
+    byStatus: {} as Record<string, number>,
+    fiveXX: 0,
+    transportErrors: 0,
+    graphqlErrors: 0,
+    refunds: {} as Record<string, number>,
+    faultSwitches: 0,
+  };
   const recentKeys: string[] = [];
   const started = performance.now();
   const elapsed = () => performance.now() - started;
@@ -104,7 +161,10 @@ async function main(): Promise<void> {
       await send(WALLET_QUERY, { currency: pick(CURRENCIES) });
     } else if (roll < 0.75) {
       const size = 5 + Math.floor(Math.random() * 46);
-      const representations = Array.from({ length: size }, (_, i) => ({ __typename: "Wallet", id: i === 0 ? "tester" : `soak-${Math.floor(Math.random() * 200)}` }));
+      const representations = Array.from({ length: size }, (_, i) => ({
+        __typename: "Wallet",
+        id: i === 0 ? "tester" : `soak-${Math.floor(Math.random() * 200)}`,
+      }));
       await send(ENTITIES_QUERY, { representations, currency: Math.random() < 0.3 ? null : pick(CURRENCIES) });
     } else if (roll < 0.9) {
       // Now and then the same key again: answered from the ledger.
@@ -147,7 +207,9 @@ async function main(): Promise<void> {
     console.log(`soak: RSS after ${Math.round(baselineAtMs / 1000)} s: ${mb(baselineRss)} MB, ${counts.requests} requests so far`);
   }, baselineAtMs);
   const progress = setInterval(() => {
-    console.log(`soak: ${Math.round(elapsed() / 1000)} s, ${counts.requests} requests, 5xx ${counts.fiveXX}, RSS ${mb(process.memoryUsage().rss)} MB`);
+    console.log(
+      `soak: ${Math.round(elapsed() / 1000)} s, ${counts.requests} requests, 5xx ${counts.fiveXX}, RSS ${mb(process.memoryUsage().rss)} MB`,
+    );
   }, 30_000);
   // The hard bound: whatever happens, the run ends a minute after its time.
   setTimeout(() => {

@@ -11,23 +11,31 @@ import type { LedgerSettings, ProcessServices } from "./services.js";
 
 /** The query the README and the Playground open with. */
 export const EXAMPLE_QUERY = /* GraphQL */ `
-query ExampleWallet {
-  wallet(id: "tester") {
-    id
-    total(currency: "USD")
-    totalUAH: total(currency: "UAH")
-    balances {
+  query ExampleWallet {
+    wallet(id: "tester") {
       id
-      provider { name }
-      account
-      currency
-      amount
-      available
-      locked
+      total(currency: "USD")
+      totalUAH: total(currency: "UAH")
+      balances {
+        id
+        provider {
+          name
+        }
+        account
+        currency
+        amount
+        available
+        locked
+      }
+      failures {
+        provider {
+          name
+        }
+        code
+        retryable
+      }
     }
-    failures { provider { name } code retryable }
   }
-}
 `;
 
 export interface SandboxOptions {

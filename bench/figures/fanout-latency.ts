@@ -28,7 +28,11 @@ const HOT_WARMUP_CONNECTIONS = 8;
  */
 async function hotWarmup(rig: Rig, target: LoadTarget, what: string): Promise<void> {
   await rig.simulators.setLatency(0);
-  const result = await rig.load.call("throughput", { ...target, connections: HOT_WARMUP_CONNECTIONS, seconds: rig.durations.hotWarmupSeconds });
+  const result = await rig.load.call("throughput", {
+    ...target,
+    connections: HOT_WARMUP_CONNECTIONS,
+    seconds: rig.durations.hotWarmupSeconds,
+  });
   if (result.failed > 0) throw new Error(`${what} warm-up: ${result.failed} of ${result.requests} requests failed`);
   await rig.simulators.setLatency(PROVIDER_LATENCY_MS);
 }

@@ -33,7 +33,11 @@ export async function layerOverhead(rig: Rig, subgraph: Subgraph): Promise<Layer
     const { a: ours, b: baseline } = await interleaved(
       rig.load,
       {
-        a: { server: subgraph, target: rig.target(subgraph.ready.graphqlUrl, operation.body), profile: rig.profile("layer_overhead-subgraph") },
+        a: {
+          server: subgraph,
+          target: rig.target(subgraph.ready.graphqlUrl, operation.body),
+          profile: rig.profile("layer_overhead-subgraph"),
+        },
         b: { server: bare, target: rig.target(bare.ready.graphqlUrl, operation.body), profile: rig.profile("layer_overhead-bare") },
       },
       durations.layerRounds,
@@ -51,7 +55,13 @@ export async function layerOverhead(rig: Rig, subgraph: Subgraph): Promise<Layer
           { atLeast: 0.8 },
           `${LAYER_WALLETS}-wallet _entities (${(bytes / 1024).toFixed(0)} KiB answer): subgraph ${ours.perSecond.toFixed(0)}/s, bare @apollo/server ${baseline.perSecond.toFixed(0)}/s`,
         ),
-        figure("layer_overhead.subgraph_cpu_per_request", ours.cpuMsPerRequest, "ms CPU", null, `bare @apollo/server ${baseline.cpuMsPerRequest.toFixed(2)} ms`),
+        figure(
+          "layer_overhead.subgraph_cpu_per_request",
+          ours.cpuMsPerRequest,
+          "ms CPU",
+          null,
+          `bare @apollo/server ${baseline.cpuMsPerRequest.toFixed(2)} ms`,
+        ),
       ],
     };
   } finally {

@@ -4,14 +4,19 @@ import { efficiencyShapes } from "../operations.js";
 import { figure, type FigureRecord } from "../lib/report.js";
 import type { Rig, Subgraph } from "../rig.js";
 
-const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+const slug = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_|_$/g, "");
 
 /** Every `failures` list in an answer must be empty: a failed provider would make fewer calls look efficient. */
 function assertNoFailures(value: unknown, shape: string): void {
   if (Array.isArray(value)) value.forEach((item) => assertNoFailures(item, shape));
   else if (value && typeof value === "object") {
     for (const [key, inner] of Object.entries(value)) {
-      if (key === "failures" && Array.isArray(inner) && inner.length > 0) throw new Error(`${shape}: a provider failed: ${JSON.stringify(inner)}`);
+      if (key === "failures" && Array.isArray(inner) && inner.length > 0)
+        throw new Error(`${shape}: a provider failed: ${JSON.stringify(inner)}`);
       assertNoFailures(inner, shape);
     }
   }

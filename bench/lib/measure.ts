@@ -21,11 +21,21 @@ export async function measureThroughput(
   load: BenchProcess<LoadMethods, object>,
   server: MeasuredServer,
   target: LoadTarget,
-  run: { seconds?: number; amount?: number; connections?: number; /** Where to write the server's CPU profile of this run. */ profile?: string },
+  run: {
+    seconds?: number;
+    amount?: number;
+    connections?: number;
+    /** Where to write the server's CPU profile of this run. */ profile?: string;
+  },
 ): Promise<Throughput> {
   if (run.profile) await server.call("startProfile");
   const before = await server.call("usage");
-  const result = await load.call("throughput", { ...target, connections: run.connections ?? CONNECTIONS, seconds: run.seconds, amount: run.amount });
+  const result = await load.call("throughput", {
+    ...target,
+    connections: run.connections ?? CONNECTIONS,
+    seconds: run.seconds,
+    amount: run.amount,
+  });
   const after = await server.call("usage");
   if (run.profile) await server.call("stopProfile", run.profile);
   if (result.failed > 0) throw new Error(`${server.name}: ${result.failed} of ${result.requests} requests failed`);

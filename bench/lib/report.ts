@@ -22,11 +22,19 @@ export function figure(name: string, value: number, unit: string, budget: Budget
   return { name, value, unit, budget: `= ${budget.exactly.toFixed(2)}`, ok: value === budget.exactly, detail };
 }
 
-const shown = (value: number): string => (Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2));
+const shown = (value: number): string =>
+  Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2);
 
 /** A plain-text table: figure, value, unit, budget, verdict, and what it is made of. */
 export function table(figures: readonly FigureRecord[]): string {
-  const rows = figures.map((f) => [f.name, shown(f.value), f.unit, f.budget ?? "reported", f.ok === null ? "" : f.ok ? "ok" : "OVER BUDGET", f.detail ?? ""]);
+  const rows = figures.map((f) => [
+    f.name,
+    shown(f.value),
+    f.unit,
+    f.budget ?? "reported",
+    f.ok === null ? "" : f.ok ? "ok" : "OVER BUDGET",
+    f.detail ?? "",
+  ]);
   const header = ["figure", "value", "unit", "budget", "", "detail"];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) =>

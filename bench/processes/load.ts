@@ -44,7 +44,9 @@ export interface LatencyResult {
 }
 
 const bodyOf = (body: RequestBody): string =>
-  body.kind === "fixed" ? body.body : JSON.stringify({ query: body.query, variables: { input: { ...body.input, idempotencyKey: randomUUID() } } });
+  body.kind === "fixed"
+    ? body.body
+    : JSON.stringify({ query: body.query, variables: { input: { ...body.input, idempotencyKey: randomUUID() } } });
 
 /** A failed answer: not 2xx, GraphQL errors, or a refund that did not succeed. */
 const isFailure = (status: number, text: string, body: RequestBody): boolean =>

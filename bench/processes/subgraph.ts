@@ -59,10 +59,14 @@ async function start(options: SubgraphOptions) {
     host: "127.0.0.1",
     port: 0,
   });
-  serveMethods({ graphqlUrl: served.graphqlUrl } satisfies SubgraphReady, { usage: processUsage, settledUsage, recording: () => toRecording(recorded), ...profilingMethods }, async () => {
-    await served.stop();
-    await httpServices.close();
-  });
+  serveMethods(
+    { graphqlUrl: served.graphqlUrl } satisfies SubgraphReady,
+    { usage: processUsage, settledUsage, recording: () => toRecording(recorded), ...profilingMethods },
+    async () => {
+      await served.stop();
+      await httpServices.close();
+    },
+  );
 }
 
 start(benchOptions<SubgraphOptions>()).catch(failStart);

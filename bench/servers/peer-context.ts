@@ -99,7 +99,10 @@ function literalKept(node: ValueNode, type: GraphQLInputType): boolean {
   }
   if (isInputObjectType(nullable)) {
     const fields = nullable.getFields();
-    return node.kind !== Kind.OBJECT || node.fields.every((field) => !fields[field.name.value] || literalKept(field.value, fields[field.name.value]!.type));
+    return (
+      node.kind !== Kind.OBJECT ||
+      node.fields.every((field) => !fields[field.name.value] || literalKept(field.value, fields[field.name.value]!.type))
+    );
   }
   // A scalar or an enum: its parsed value must survive JSON, and hold no variable.
   let variable = false;

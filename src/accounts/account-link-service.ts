@@ -109,7 +109,11 @@ export class AccountLinkService {
       );
     }
     if (!isValidAccountRef(request.accountRef)) {
-      refuse(AccountLinkErrorCode.INVALID_ACCOUNT_REF, "accountRef", `an account reference has 1 to ${MAX_ACCOUNT_REF_LENGTH} printable characters`);
+      refuse(
+        AccountLinkErrorCode.INVALID_ACCOUNT_REF,
+        "accountRef",
+        `an account reference has 1 to ${MAX_ACCOUNT_REF_LENGTH} printable characters`,
+      );
     }
     return errors;
   }

@@ -18,9 +18,7 @@ export const secretReference = z
       context.addIssue({
         code: "custom",
         message:
-          "env" in reference
-            ? `environment variable ${reference.env} is not set`
-            : `secret file ${reference.file} is missing or empty`,
+          "env" in reference ? `environment variable ${reference.env} is not set` : `secret file ${reference.file} is missing or empty`,
       });
       return z.NEVER;
     }

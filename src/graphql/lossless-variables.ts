@@ -41,7 +41,12 @@ function settleVariables(
   }
   const settled: Record<string, unknown> = {};
   for (const name of Object.keys(variables)) {
-    Object.defineProperty(settled, name, { value: settle(variables[name], types.get(name)), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(settled, name, {
+      value: settle(variables[name], types.get(name)),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return settled;
 }

@@ -8,7 +8,8 @@ export function bodyErrors(): ErrorRequestHandler {
       return;
     }
     const tooLarge = error.type === "entity.too.large";
-    const unreadable = error.type === "entity.parse.failed" || error.type === "encoding.unsupported" || error.type === "charset.unsupported";
+    const unreadable =
+      error.type === "entity.parse.failed" || error.type === "encoding.unsupported" || error.type === "charset.unsupported";
     if (!tooLarge && !unreadable && !(error.status && error.status >= 400 && error.status < 500)) {
       next(error);
       return;

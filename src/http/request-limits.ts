@@ -61,7 +61,10 @@ const COUNTED_TEXT_CHARACTERS = 4 * 1024 * 1024;
  * few documents again and again: a text once found under the limit is not counted again.
  */
 export function tokenLimit(max: number): RequestHandler {
-  const underLimit = new LRUCache<string, true>({ maxSize: COUNTED_TEXT_CHARACTERS, sizeCalculation: (_, text) => Math.max(1, text.length) });
+  const underLimit = new LRUCache<string, true>({
+    maxSize: COUNTED_TEXT_CHARACTERS,
+    sizeCalculation: (_, text) => Math.max(1, text.length),
+  });
   return (request, response, next) => {
     const query: unknown = (request.body as { query?: unknown } | undefined)?.query ?? request.query?.query;
     if (typeof query !== "string" || underLimit.has(query)) {

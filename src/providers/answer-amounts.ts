@@ -28,14 +28,16 @@ export const plainAmount = z.string().transform((text, context) => read(text, "p
  * with `plainStrings`, a decimal string in plain notation too.
  */
 export function jsonNumberAmount(options: { plainStrings: boolean }) {
-  return numberOrString(options.plainStrings, options.plainStrings ? "expected a JSON number or a decimal string" : "expected a JSON number").transform(
-    (value, context) => (typeof value === "string" ? read(value, "plain", context) : read(value.value, "json-number", context)),
-  );
+  return numberOrString(
+    options.plainStrings,
+    options.plainStrings ? "expected a JSON number or a decimal string" : "expected a JSON number",
+  ).transform((value, context) => (typeof value === "string" ? read(value, "plain", context) : read(value.value, "json-number", context)));
 }
 
 /** An integer count of minor units (a JSON integer; with `digitStrings`, a string of digits too) as an amount with `scale` decimals. */
 export function minorUnitsAmount(scale: number, options: { digitStrings: boolean }) {
-  return numberOrString(options.digitStrings, options.digitStrings ? "expected a JSON integer or a string of digits" : "expected a JSON integer").transform(
-    (value, context) => read(typeof value === "string" ? value : value.value, "minor-units", context, scale),
-  );
+  return numberOrString(
+    options.digitStrings,
+    options.digitStrings ? "expected a JSON integer or a string of digits" : "expected a JSON integer",
+  ).transform((value, context) => read(typeof value === "string" ? value : value.value, "minor-units", context, scale));
 }

@@ -18,7 +18,13 @@ export function decodeCursor(text: string): HistoryCursor | undefined {
     const value: unknown = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
     if (!Array.isArray(value) || value.length !== 2) return undefined;
     const [createdAt, id] = value as unknown[];
-    if (Number.isSafeInteger(createdAt) && (createdAt as number) >= 0 && (createdAt as number) <= LATEST_TIME_MS && typeof id === "string" && REFUND_ID.test(id)) {
+    if (
+      Number.isSafeInteger(createdAt) &&
+      (createdAt as number) >= 0 &&
+      (createdAt as number) <= LATEST_TIME_MS &&
+      typeof id === "string" &&
+      REFUND_ID.test(id)
+    ) {
       return { createdAt: new Date(createdAt as number), id };
     }
   } catch {

@@ -8,13 +8,7 @@ import type { ReadableWallet, WalletAccess } from "../auth/wallet-access.js";
 import { isCurrencyCode, isWalletId, MAX_WALLET_ID_LENGTH } from "../wallet/identifiers.js";
 import type { HistoryCursor, RefundLedger } from "./refund-ledger.js";
 import { settlementFor, type AttemptOutcome, type RetryBackoff } from "./settlement-rule.js";
-import {
-  RefundErrorCode,
-  RefundStatus,
-  type RefundParameters,
-  type RefundRecord,
-  type RefundUserError,
-} from "./refund.js";
+import { RefundErrorCode, RefundStatus, type RefundParameters, type RefundRecord, type RefundUserError } from "./refund.js";
 
 export interface RefundResult {
   refund: RefundRecord | null;
@@ -164,8 +158,7 @@ export class RefundService {
   /** Every reason to refuse the input, before anything is written or sent. */
   private validate(input: RefundParameters): RefundUserError[] {
     const errors: RefundUserError[] = [];
-    const refuse = (code: RefundErrorCode, field: string, message: string) =>
-      errors.push({ code, field: ["input", field], message });
+    const refuse = (code: RefundErrorCode, field: string, message: string) => errors.push({ code, field: ["input", field], message });
 
     if (!isWalletId(input.walletId)) {
       refuse(RefundErrorCode.INVALID_WALLET_ID, "walletId", `a wallet id has 1 to ${MAX_WALLET_ID_LENGTH} printable characters`);
@@ -205,12 +198,7 @@ function problemWithAmount(amount: ScaledDecimal, currency: string | null): stri
 
 /** The same money written "200" or "200.0" is the same refund. */
 function hashParameters(parameters: RefundParameters): string {
-  const canonical = JSON.stringify([
-    parameters.walletId,
-    parameters.providerId,
-    parameters.currency,
-    parameters.amount.value.toFixed(),
-  ]);
+  const canonical = JSON.stringify([parameters.walletId, parameters.providerId, parameters.currency, parameters.amount.value.toFixed()]);
   return createHash("sha256").update(canonical).digest("hex");
 }
 

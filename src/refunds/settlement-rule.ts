@@ -43,7 +43,8 @@ export function settlementFor(refund: RefundRecord, outcome: AttemptOutcome, bac
       };
       if (outcome.evidence === "our-uuid") return failed;
       if (outcome.evidence === "before-sending" && !refund.everSent) return failed;
-      if (outcome.evidence === "before-sending") return unknown(false, "this attempt was refused before sending, and an earlier one was sent");
+      if (outcome.evidence === "before-sending")
+        return unknown(false, "this attempt was refused before sending, and an earlier one was sent");
       return unknown(true, `the provider refused without naming our request (${outcome.message})`);
     }
     case "NOT_SENT":

@@ -54,11 +54,7 @@ export class SqlRefundLedger implements RefundLedger {
         .executeTakeFirst();
       if (inserted) return { claimed: true, refund: toRecord(inserted) };
 
-      const existing = await this.db
-        .selectFrom("refunds")
-        .selectAll()
-        .where("live_key", "=", candidate.idempotencyKey)
-        .executeTakeFirst();
+      const existing = await this.db.selectFrom("refunds").selectAll().where("live_key", "=", candidate.idempotencyKey).executeTakeFirst();
       if (existing) return { claimed: false, refund: toRecord(existing) };
     }
     throw new Error(`the idempotency key ${candidate.idempotencyKey} could not be claimed or read`);

@@ -16,7 +16,10 @@ export interface DemoAuth {
     operator: string;
   };
   /** Signs any token with the sandbox's key, for tests of other callers. */
-  sign(claims: { sub: string; scope?: string }, options?: { expiresIn?: string | number; issuer?: string; audience?: string }): Promise<string>;
+  sign(
+    claims: { sub: string; scope?: string },
+    options?: { expiresIn?: string | number; issuer?: string; audience?: string },
+  ): Promise<string>;
 }
 
 export async function createDemoAuth(): Promise<DemoAuth> {

@@ -50,15 +50,8 @@ export class WalletReader {
  * Asks every provider through the request's loader. The loads are issued synchronously, before
  * any await, so that every wallet of an operation lands in the same DataLoader batch.
  */
-function readWallet(
-  registry: ProviderRegistry,
-  loader: BalanceLoader,
-  walletId: string,
-  currency: string | null,
-): Promise<WalletView> {
-  const pending = registry.all.map((provider) =>
-    loader.load({ providerId: provider.info.id, walletId, currency }),
-  );
+function readWallet(registry: ProviderRegistry, loader: BalanceLoader, walletId: string, currency: string | null): Promise<WalletView> {
+  const pending = registry.all.map((provider) => loader.load({ providerId: provider.info.id, walletId, currency }));
   return Promise.all(pending).then((results) => ({
     // A provider that answers every currency at once may return more than was asked.
     balances: results.flatMap((result) =>

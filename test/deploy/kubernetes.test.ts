@@ -88,7 +88,8 @@ describe("the Kubernetes manifests", () => {
     expect(Number(literal("PORT"))).toBe(port.containerPort);
     expect(literal("HOST")).toBe("0.0.0.0");
     expect(service.spec!.ports![0]!.targetPort).toBe("http");
-    for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe]) expect(probe!.httpGet!.port).toBe("http");
+    for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe])
+      expect(probe!.httpGet!.port).toBe("http");
     expect(Number(deployment.spec!.template.metadata!.annotations!["prometheus.io/port"])).toBe(port.containerPort);
   });
 
@@ -121,7 +122,14 @@ describe("the Kubernetes manifests", () => {
   it("set only variables the app reads (or the providers file names), and take every secret from a Secret", () => {
     const known = processVariables();
     for (const name of env.keys()) expect(known.has(name) || references.env.includes(name), `${name} is read by nothing`).toBe(true);
-    const secrets = ["WALLET_STORE_URL", "WALLET_ROUTER_SECRET", "WALLET_JWT_ISSUER", "WALLET_JWT_AUDIENCE", "WALLET_JWT_JWKS_URL", ...references.env];
+    const secrets = [
+      "WALLET_STORE_URL",
+      "WALLET_ROUTER_SECRET",
+      "WALLET_JWT_ISSUER",
+      "WALLET_JWT_AUDIENCE",
+      "WALLET_JWT_JWKS_URL",
+      ...references.env,
+    ];
     for (const name of secrets) {
       expect(env.get(name)?.valueFrom?.secretKeyRef?.name, `${name} comes from a Secret`).toMatch(/^wallet-subgraph-/);
       expect(env.get(name)?.value).toBeUndefined();
@@ -195,7 +203,9 @@ describe("the Kubernetes manifests", () => {
       const store = await postgresKind.create();
       const providersFile = join(keyDir, posix.basename(providersPath));
       await writeFile(providersFile, providersHere());
-      const literals = Object.fromEntries([...env].flatMap(([name, variable]) => (variable.value === undefined ? [] : [[name, variable.value]])));
+      const literals = Object.fromEntries(
+        [...env].flatMap(([name, variable]) => (variable.value === undefined ? [] : [[name, variable.value]])),
+      );
       const subgraph = startSubgraphProcess({
         ...literals,
         ...credentials,

@@ -53,7 +53,9 @@ function asSent(expr: string): string {
 
 const expressions: { where: string; expr: string }[] = [
   ...alerts.map((rule) => ({ where: `alert ${rule.alert}`, expr: rule.expr })),
-  ...dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => ({ where: `panel "${panel.title}" ${target.refId}`, expr: asSent(target.expr) }))),
+  ...dashboard.panels.flatMap((panel) =>
+    (panel.targets ?? []).map((target) => ({ where: `panel "${panel.title}" ${target.refId}`, expr: asSent(target.expr) })),
+  ),
   ...dashboard.templating.list
     .filter((variable) => variable.type === "query")
     .map((variable) => {
@@ -96,7 +98,13 @@ describe("the alert rules and the dashboard", () => {
 
   it("cover provider failure rate, open circuits, the reconciler backlog and latency", () => {
     const named = (metric: string) => new Set(uses.filter((use) => use.metric === metric).map((use) => use.where.split(" ")[0]));
-    for (const metric of ["wallet_upstream_calls_total", "wallet_circuit_state", "wallet_reconciler_backlog", "wallet_upstream_call_duration_seconds_bucket", "wallet_graphql_request_duration_seconds_bucket"]) {
+    for (const metric of [
+      "wallet_upstream_calls_total",
+      "wallet_circuit_state",
+      "wallet_reconciler_backlog",
+      "wallet_upstream_call_duration_seconds_bucket",
+      "wallet_graphql_request_duration_seconds_bucket",
+    ]) {
       expect([...named(metric)], metric).toEqual(expect.arrayContaining(["alert", "panel"]));
     }
   });
@@ -151,7 +159,9 @@ describe("the alert rules and the dashboard", () => {
     });
 
     it("see every configured provider from the first scrape, before any call", () => {
-      const perProvider = uses.filter((use) => use.groupedBy.includes("provider") || use.matchers.some((matcher) => matcher.label === "provider"));
+      const perProvider = uses.filter(
+        (use) => use.groupedBy.includes("provider") || use.matchers.some((matcher) => matcher.label === "provider"),
+      );
       expect(perProvider.length).toBeGreaterThan(5);
       for (const use of perProvider) {
         const seen = new Set((firstScrape.series.get(use.metric) ?? []).map((labels) => labels.provider));

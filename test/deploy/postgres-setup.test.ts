@@ -37,7 +37,9 @@ describe("deploy/postgres/setup.sql", () => {
         [schema],
       );
       expect(tables.rows.map((row) => row.table_name)).toEqual(expect.arrayContaining(["account_links", "refunds"]));
-      const owners = await admin.query<{ owner: string }>("select distinct tableowner as owner from pg_tables where schemaname = $1", [schema]);
+      const owners = await admin.query<{ owner: string }>("select distinct tableowner as owner from pg_tables where schemaname = $1", [
+        schema,
+      ]);
       expect(owners.rows).toEqual([{ owner: role }]);
     } finally {
       await store.close();

@@ -15,7 +15,10 @@ function configurationTable(): { names: string[]; kubernetes: string }[] {
     const cells = row.split(" | ");
     return {
       names: [...cells[0]!.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((match) => match[1]!),
-      kubernetes: cells.at(-1)!.replace(/\s*\|$/, "").trim(),
+      kubernetes: cells
+        .at(-1)!
+        .replace(/\s*\|$/, "")
+        .trim(),
     };
   });
 }
@@ -31,14 +34,19 @@ describe("the README's configuration table", () => {
   });
 
   it("names nothing that is not read: by the process, the tests, the benchmark, or as a credential the providers file names", () => {
-    const providersFiles = [readFileSync(join(REPO_ROOT, "config/providers.example.yaml"), "utf8"), readFileSync(join(DEPLOY_DIR, "kubernetes/configmap-providers.yaml"), "utf8")];
+    const providersFiles = [
+      readFileSync(join(REPO_ROOT, "config/providers.example.yaml"), "utf8"),
+      readFileSync(join(DEPLOY_DIR, "kubernetes/configmap-providers.yaml"), "utf8"),
+    ];
     const credentials = providersFiles.flatMap((text) => [...text.matchAll(/\{ env: ([A-Z][A-Z0-9_]*) \}/g)].map((match) => match[1]!));
     const read = new Set([...processVariables(), ...variablesReadIn("test", "bench").keys(), ...credentials]);
     for (const name of named) expect(read.has(name), `${name} is read by nothing`).toBe(true);
   });
 
   it("says in its last column what deploy/kubernetes/deployment.yaml sets", () => {
-    const env = new Map(readYaml<IDeployment>("kubernetes/deployment.yaml").spec!.template.spec!.containers[0]!.env!.map((each) => [each.name, each]));
+    const env = new Map(
+      readYaml<IDeployment>("kubernetes/deployment.yaml").spec!.template.spec!.containers[0]!.env!.map((each) => [each.name, each]),
+    );
     for (const row of rows) {
       const set = row.names.filter((name) => env.has(name));
       if (set.length === 0) expect(row.kubernetes, row.names.join(", ")).toBe("");
@@ -55,7 +63,10 @@ describe("the README's configuration table", () => {
 /** The Secrets and keys the README's `kubectl create secret generic` lines make, as "secret/key". */
 function secretsCreatedInReadme(): Set<string> {
   const section = README.split(/^### On Kubernetes$/m)[1]?.split(/^```$/m)[0] ?? "";
-  const commands = section.replace(/\\\n\s*/g, " ").split("\n").filter((line) => line.startsWith("kubectl create secret generic "));
+  const commands = section
+    .replace(/\\\n\s*/g, " ")
+    .split("\n")
+    .filter((line) => line.startsWith("kubectl create secret generic "));
   return new Set(
     commands.flatMap((command) => {
       const [, name] = /^kubectl create secret generic (\S+)/.exec(command)!;

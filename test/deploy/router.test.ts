@@ -18,7 +18,13 @@ interface HeaderRule {
 }
 interface RouterConfig {
   authentication: {
-    router: { jwt: { header_name: string; header_value_prefix: string; jwks: { url: string; issuers: string[]; audiences: string[]; algorithms: string[] }[] } };
+    router: {
+      jwt: {
+        header_name: string;
+        header_value_prefix: string;
+        jwks: { url: string; issuers: string[]; audiences: string[]; algorithms: string[] }[];
+      };
+    };
   };
   headers: { all: { request: HeaderRule[] }; subgraphs: Record<string, { request: HeaderRule[] }> };
   traffic_shaping: { subgraphs: Record<string, { timeout: string }> };
@@ -113,7 +119,7 @@ describe("deploy/router.yaml", () => {
       fetch(sandbox.graphqlUrl, {
         method: "POST",
         headers: { "content-type": "application/json", ...headers },
-        body: JSON.stringify({ query: "{ me: wallet(id: \"tester\") { id } }" }),
+        body: JSON.stringify({ query: '{ me: wallet(id: "tester") { id } }' }),
       });
 
     it("are let in, as the token's caller, with the client's request id; without the router's insert, refused", async () => {
@@ -129,7 +135,9 @@ describe("deploy/router.yaml", () => {
 
 describe("deploy/supergraph.yaml", () => {
   it("composes its subgraphs with the composition version it names", async () => {
-    const { version } = JSON.parse(await readFile(join(REPO_ROOT, "node_modules/@apollo/composition/package.json"), "utf8")) as { version: string };
+    const { version } = JSON.parse(await readFile(join(REPO_ROOT, "node_modules/@apollo/composition/package.json"), "utf8")) as {
+      version: string;
+    };
     expect(supergraph.federation_version).toBe(`=${version}`);
     const services = await Promise.all(
       Object.entries(supergraph.subgraphs).map(async ([name, subgraph]) => ({

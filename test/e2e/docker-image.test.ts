@@ -130,7 +130,21 @@ describe("the container image", () => {
     // The build context is the checkout (its .dockerignore applies); the registry is reached over the host's network,
     // trusting what this machine's npm trusts (mounted for the RUN steps only, never a layer of the image).
     const build = await podman(
-      ["build", ...flags, ...registryTrustFlags(scratch), "--format", "docker", "--pull=never", "--network", "host", "--tag", IMAGE, "--file", "Dockerfile", ROOT],
+      [
+        "build",
+        ...flags,
+        ...registryTrustFlags(scratch),
+        "--format",
+        "docker",
+        "--pull=never",
+        "--network",
+        "host",
+        "--tag",
+        IMAGE,
+        "--file",
+        "Dockerfile",
+        ROOT,
+      ],
       { timeoutMs: BUILD_WITHIN_MS },
     );
     mkdirSync(join(ROOT, "reports"), { recursive: true });
@@ -149,7 +163,9 @@ describe("the container image", () => {
     providersFile = join(scratch, "providers.yaml");
     writeFileSync(
       providersFile,
-      slotSpecProvidersYaml([{ id: "kyren", name: "Kyren", baseUrl: simulator.url, partnerId: "p-1", tokenEnv: "KYREN_TOKEN", canRefund: true }]),
+      slotSpecProvidersYaml([
+        { id: "kyren", name: "Kyren", baseUrl: simulator.url, partnerId: "p-1", tokenEnv: "KYREN_TOKEN", canRefund: true },
+      ]),
       { mode: 0o644 },
     );
   }, BUILD_WITHIN_MS * 2);
@@ -166,7 +182,18 @@ describe("the container image", () => {
   async function startContainer(env: Record<string, string>, extra: string[] = []): Promise<string> {
     const id = succeeded(
       "podman run",
-      await podman(["run", "--detach", ...flags, "--network", "host", "--volume", `${providersFile}:${PROVIDERS_IN_IMAGE}:ro`, ...extra, ...envFlags(env), IMAGE]),
+      await podman([
+        "run",
+        "--detach",
+        ...flags,
+        "--network",
+        "host",
+        "--volume",
+        `${providersFile}:${PROVIDERS_IN_IMAGE}:ro`,
+        ...extra,
+        ...envFlags(env),
+        IMAGE,
+      ]),
     );
     containers.push(id);
     return id;

@@ -25,7 +25,6 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-
 const REPORTS_DIR = fileURLToPath(new URL("../../reports/", import.meta.url));
 const SCREENSHOT = join(REPORTS_DIR, "playground.png");
 const COPY_SCRIPT = fileURLToPath(new URL("../../scripts/copy-playground-assets.mjs", import.meta.url));
@@ -78,7 +77,10 @@ describe("GraphQL Playground in a browser", () => {
     // Playground titles the page after the endpoint it talks to: the page's own URL.
     await expect.poll(() => page.title()).toBe(`Playground - ${graphqlUrl}`);
 
-    expect(requested.filter((url) => !isLoopback(url)), "requests that left loopback").toEqual([]);
+    expect(
+      requested.filter((url) => !isLoopback(url)),
+      "requests that left loopback",
+    ).toEqual([]);
     expect(requested.some((url) => url.endsWith("/static/js/middleware.js"))).toBe(true);
     expect(requested.some((url) => url.endsWith("/static/css/index.css"))).toBe(true);
     expect(failed, "failed requests").toEqual([]);
@@ -94,8 +96,8 @@ describe("GraphQL Playground in a browser", () => {
     await page.keyboard.press("ControlOrMeta+A");
     // Pasted-like input: typing key by key would have the editor close each bracket a second time.
     await page.keyboard.insertText(EXAMPLE_QUERY);
-    const editorText = await queryEditor.evaluate(
-      (element) => (element as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue(),
+    const editorText = await queryEditor.evaluate((element) =>
+      (element as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue(),
     );
     expect(editorText).toBe(EXAMPLE_QUERY);
     await page.getByRole("button", { name: "Prettify" }).click();
@@ -124,7 +126,10 @@ describe("GraphQL Playground in a browser", () => {
     const shown = await page.locator("body").innerText();
     expect(shown).toContain("Kyren");
     expect(shown).toContain("Lucky Monaco");
-    expect(requested.filter((url) => !isLoopback(url)), "requests that left loopback").toEqual([]);
+    expect(
+      requested.filter((url) => !isLoopback(url)),
+      "requests that left loopback",
+    ).toEqual([]);
     expect(failed, "failed requests").toEqual([]);
     expect(pageErrors, "errors thrown in the page").toEqual([]);
   });

@@ -41,7 +41,15 @@ beforeAll(async () => {
   await writeFile(
     providersFile,
     slotSpecProvidersYaml([
-      { id: "lucky-monaco", name: "Lucky Monaco", baseUrl: simulator.url, partnerId: PARTNER.partnerId, tokenEnv: "LUCKY_TOKEN", canRefund: true, timeoutMs: TIMEOUT_MS },
+      {
+        id: "lucky-monaco",
+        name: "Lucky Monaco",
+        baseUrl: simulator.url,
+        partnerId: PARTNER.partnerId,
+        tokenEnv: "LUCKY_TOKEN",
+        canRefund: true,
+        timeoutMs: TIMEOUT_MS,
+      },
     ]),
   );
 });
@@ -108,9 +116,9 @@ async function until(condition: () => boolean, ms: number): Promise<void> {
 }
 
 const providerStatus = async (url: string): Promise<string> =>
-  dataOf(await postGraphQL<{ providers: { id: string; status: string }[] }, Record<string, never>>(url, "{ providers { id status } }", {})).providers.find(
-    (provider) => provider.id === "lucky-monaco",
-  )!.status;
+  dataOf(
+    await postGraphQL<{ providers: { id: string; status: string }[] }, Record<string, never>>(url, "{ providers { id status } }", {}),
+  ).providers.find((provider) => provider.id === "lucky-monaco")!.status;
 
 describe.each(STORE_KINDS)("a replica killed mid-refund on $name", (kind) => {
   it("restarts into a provider slow and then down, never opens the circuit on its own retries, and settles every key once it answers", async () => {
@@ -133,13 +141,23 @@ describe.each(STORE_KINDS)("a replica killed mid-refund on $name", (kind) => {
     const second = startReplica(store.url);
     const secondUrl = await second.ready;
     const statuses = new Set<string>();
-    const watch = setInterval(() => void providerStatus(secondUrl).then((status) => statuses.add(status), () => undefined), 100);
+    const watch = setInterval(
+      () =>
+        void providerStatus(secondUrl).then(
+          (status) => statuses.add(status),
+          () => undefined,
+        ),
+      100,
+    );
     try {
       await new Promise((resolve) => setTimeout(resolve, 4_000));
       await simulator.setFault("refuse");
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       const during = await audit(store.url, keys);
-      expect(during.filter((a) => a.status === "FAILED"), "nothing marked 'nothing was taken'").toEqual([]);
+      expect(
+        during.filter((a) => a.status === "FAILED"),
+        "nothing marked 'nothing was taken'",
+      ).toEqual([]);
       await simulator.setFault(null);
 
       const audits = await auditWhenSettled(store.url, keys, 30_000);
@@ -165,7 +183,11 @@ describe.each(STORE_KINDS)("a replica killed mid-refund on $name", (kind) => {
     const direct = await openStore(store.url);
     await direct.db
       .updateTable("refunds")
-      .set((eb) => ({ created_at: eb("created_at", "-", MONTH_MS), updated_at: eb("updated_at", "-", MONTH_MS), settled_at: eb("settled_at", "-", MONTH_MS) }))
+      .set((eb) => ({
+        created_at: eb("created_at", "-", MONTH_MS),
+        updated_at: eb("updated_at", "-", MONTH_MS),
+        settled_at: eb("settled_at", "-", MONTH_MS),
+      }))
       .where("idempotency_key", "=", key)
       .execute();
     await direct.close();
@@ -176,7 +198,10 @@ describe.each(STORE_KINDS)("a replica killed mid-refund on $name", (kind) => {
     const released = async () => {
       const check = await openStore(store.url);
       try {
-        return (await check.db.selectFrom("refunds").select("live_key").where("idempotency_key", "=", key).executeTakeFirstOrThrow()).live_key === null;
+        return (
+          (await check.db.selectFrom("refunds").select("live_key").where("idempotency_key", "=", key).executeTakeFirstOrThrow())
+            .live_key === null
+        );
       } finally {
         await check.close();
       }
@@ -185,7 +210,9 @@ describe.each(STORE_KINDS)("a replica killed mid-refund on $name", (kind) => {
     while (!(await released()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await released()).toBe(true);
 
-    const history = dataOf(await postGraphQL(secondUrl, RefundHistoryDocument, { walletId: "tester", first: 50 })).wallet!.refunds.edges.map((edge) => edge.node);
+    const history = dataOf(
+      await postGraphQL(secondUrl, RefundHistoryDocument, { walletId: "tester", first: 50 }),
+    ).wallet!.refunds.edges.map((edge) => edge.node);
     const old = history.find((node) => node.amount === "7.25");
     expect(old).toMatchObject({ status: "SUCCEEDED", amount: "7.25" });
     expect(Date.now() - Date.parse(old!.createdAt)).toBeGreaterThan(MONTH_MS - 60_000);
@@ -200,9 +227,11 @@ describe.each(STORE_KINDS)("a replica killed mid-refund on $name", (kind) => {
 describe("two replicas on PostgreSQL, one clock a second ahead", () => {
   it("never has two sends of one key open at once: every lease is judged by the database's clock", async () => {
     // Check that the preloaded library does move Node's clock here.
-    const skewed = Number(execFileSync(process.execPath, ["-e", "process.stdout.write(String(Date.now()))"], {
-      env: { ...process.env, ...CLOCK_ONE_SECOND_AHEAD },
-    }).toString());
+    const skewed = Number(
+      execFileSync(process.execPath, ["-e", "process.stdout.write(String(Date.now()))"], {
+        env: { ...process.env, ...CLOCK_ONE_SECOND_AHEAD },
+      }).toString(),
+    );
     expect(skewed - Date.now()).toBeGreaterThan(800);
 
     const store = await newStore(STORE_KINDS.find((kind) => kind.name === "PostgreSQL")!);
@@ -236,6 +265,8 @@ describe("two replicas on PostgreSQL, one clock a second ahead", () => {
     expect(audits.every((a) => a.status === "SUCCEEDED")).toBe(true);
     expect(seen).not.toContain("PROVIDER_UNAVAILABLE");
     const counts = seen.reduce<Record<string, number>>((all, o) => ({ ...all, [o]: (all[o] ?? 0) + 1 }), {});
-    console.log(`skewed replicas on PostgreSQL: ${summary(audits)}; answers to the retries of the replica ahead: ${JSON.stringify(counts)}`);
+    console.log(
+      `skewed replicas on PostgreSQL: ${summary(audits)}; answers to the retries of the replica ahead: ${JSON.stringify(counts)}`,
+    );
   }, 120_000);
 });

@@ -28,7 +28,15 @@ beforeAll(async () => {
   await writeFile(
     providersFile,
     slotSpecProvidersYaml([
-      { id: "lucky-monaco", name: "Lucky Monaco", baseUrl: simulator.url, partnerId: PARTNER.partnerId, tokenEnv: "LUCKY_TOKEN", canRefund: true, timeoutMs: TIMEOUT_MS },
+      {
+        id: "lucky-monaco",
+        name: "Lucky Monaco",
+        baseUrl: simulator.url,
+        partnerId: PARTNER.partnerId,
+        tokenEnv: "LUCKY_TOKEN",
+        canRefund: true,
+        timeoutMs: TIMEOUT_MS,
+      },
     ]),
   );
 });
@@ -98,7 +106,10 @@ describe("two replicas sharing PostgreSQL", () => {
     simulator.setLatency(0);
 
     const counts = outcomes.reduce<Record<string, number>>((all, o) => ({ ...all, [o]: (all[o] ?? 0) + 1 }), {});
-    expect(Object.keys(counts).every((o) => ["SUCCEEDED", "IDEMPOTENCY_KEY_REUSED", "REFUND_IN_PROGRESS"].includes(o)), JSON.stringify(counts)).toBe(true);
+    expect(
+      Object.keys(counts).every((o) => ["SUCCEEDED", "IDEMPOTENCY_KEY_REUSED", "REFUND_IN_PROGRESS"].includes(o)),
+      JSON.stringify(counts),
+    ).toBe(true);
     expect(simulator.debits().length - debitsBefore).toBe(20);
 
     const compared = await compare(store.url, keys);
@@ -164,6 +175,8 @@ describe.each(STORE_KINDS)("a replica killed mid-refund on $name", (kind) => {
     }
     expect(compared.filter((entry) => entry.ledger?.status === "FAILED")).toEqual([]);
     const lost = outcomes.filter((o) => o === "TRANSPORT_ERROR").length;
-    console.log(`crash on ${kind.name}: ${keys.length} keys sent, 3 kills, ${lost} answers lost, ${compared.filter((e) => e.debits.length).length} debits, ${compared.filter((e) => e.ledger).length} ledger records`);
+    console.log(
+      `crash on ${kind.name}: ${keys.length} keys sent, 3 kills, ${lost} answers lost, ${compared.filter((e) => e.debits.length).length} debits, ${compared.filter((e) => e.ledger).length} ledger records`,
+    );
   }, 120_000);
 });

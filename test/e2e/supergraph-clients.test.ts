@@ -28,30 +28,84 @@ type WalletAnswer = { wallet: { id: string; balances: BalanceFields[] } | null }
 // The two-query case: one screen shows amounts, another what is on hold.
 const AMOUNTS: TypedDocumentNode<WalletAnswer> = gql`
   query WalletAmounts {
-    wallet(id: "tester") { id balances { id provider { id name } account currency amount } }
+    wallet(id: "tester") {
+      id
+      balances {
+        id
+        provider {
+          id
+          name
+        }
+        account
+        currency
+        amount
+      }
+    }
   }
 `;
 const HOLDS: TypedDocumentNode<WalletAnswer> = gql`
   query WalletHolds {
-    wallet(id: "tester") { id balances { id available locked } }
+    wallet(id: "tester") {
+      id
+      balances {
+        id
+        available
+        locked
+      }
+    }
   }
 `;
 // The same two without the balance's id, as a client would send them before Balance had one.
 const AMOUNTS_WITHOUT_ID: TypedDocumentNode<WalletAnswer> = gql`
   query WalletAmountsWithoutId {
-    wallet(id: "tester") { id balances { provider { id name } account currency amount } }
+    wallet(id: "tester") {
+      id
+      balances {
+        provider {
+          id
+          name
+        }
+        account
+        currency
+        amount
+      }
+    }
   }
 `;
 const HOLDS_WITHOUT_ID: TypedDocumentNode<WalletAnswer> = gql`
   query WalletHoldsWithoutId {
-    wallet(id: "tester") { id balances { available locked } }
+    wallet(id: "tester") {
+      id
+      balances {
+        available
+        locked
+      }
+    }
   }
 `;
 const REFUND = gql`
   mutation RefundAndShowWallet($input: RefundInput!) {
     refund(input: $input) {
-      refund { id status amount balanceAfter wallet { id balances { id amount available locked } } }
-      userErrors { code field message }
+      refund {
+        id
+        status
+        amount
+        balanceAfter
+        wallet {
+          id
+          balances {
+            id
+            amount
+            available
+            locked
+          }
+        }
+      }
+      userErrors {
+        code
+        field
+        message
+      }
     }
   }
 `;
@@ -77,7 +131,11 @@ function frontend(url: string, token?: string) {
 function withoutTypenames(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutTypenames);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).filter(([key]) => key !== "__typename").map(([key, inner]) => [key, withoutTypenames(inner)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => key !== "__typename")
+        .map(([key, inner]) => [key, withoutTypenames(inner)]),
+    );
   }
   return value;
 }
@@ -110,10 +168,18 @@ afterAll(async () => {
 });
 
 const gateways: [string, () => Promise<RunningGateway>][] = [
-  ["@apollo/gateway (Apollo's composition)", async () => startApolloGateway((await composeApollo(sandbox.graphqlUrl, users.url)).supergraphSdl, ROUTER_SECRET)],
+  [
+    "@apollo/gateway (Apollo's composition)",
+    async () => startApolloGateway((await composeApollo(sandbox.graphqlUrl, users.url)).supergraphSdl, ROUTER_SECRET),
+  ],
   [
     "Hive Gateway (The Guild's composition)",
-    async () => startHiveGateway((await composeGuild(sandbox.graphqlUrl, users.url)).supergraphSdl, ROUTER_SECRET, await createJwtVerifier(sandbox.auth.jwt)),
+    async () =>
+      startHiveGateway(
+        (await composeGuild(sandbox.graphqlUrl, users.url)).supergraphSdl,
+        ROUTER_SECRET,
+        await createJwtVerifier(sandbox.auth.jwt),
+      ),
   ],
 ];
 
@@ -129,7 +195,12 @@ describe.each(gateways)("a frontend behind %s", (name, start) => {
   it("answers the README's example query as the subgraph does, and caches every balance apart, Nami's two USDT included", async () => {
     const { client, requests } = frontend(gateway.url, sandbox.auth.tokens.tester);
     const { data } = await client.query({ query: ExampleWalletDocument });
-    const direct = dataOf(await postGraphQL(sandbox.graphqlUrl, ExampleWalletDocument, undefined, { "router-authorization": ROUTER_SECRET, authorization: `Bearer ${sandbox.auth.tokens.tester}` }));
+    const direct = dataOf(
+      await postGraphQL(sandbox.graphqlUrl, ExampleWalletDocument, undefined, {
+        "router-authorization": ROUTER_SECRET,
+        authorization: `Bearer ${sandbox.auth.tokens.tester}`,
+      }),
+    );
     expect(withoutTypenames(data)).toEqual(direct);
     const balances = data!.wallet!.balances;
     expect(balances).toHaveLength(7);
@@ -165,13 +236,19 @@ describe.each(gateways)("a frontend behind %s", (name, start) => {
 
   it("a refund whose payload selects the wallet updates the balances already in the cache", async () => {
     const { client, requests } = frontend(gateway.url, sandbox.auth.tokens.operator);
-    const before = (await client.query({ query: AMOUNTS })).data!.wallet!.balances.find((balance) => balance.provider?.id === "lucky-monaco")!;
+    const before = (await client.query({ query: AMOUNTS })).data!.wallet!.balances.find(
+      (balance) => balance.provider?.id === "lucky-monaco",
+    )!;
     const { data } = await client.mutate({
       mutation: REFUND,
-      variables: { input: { walletId: "tester", providerId: "lucky-monaco", currency: "USD", amount: "1.0", idempotencyKey: crypto.randomUUID() } },
+      variables: {
+        input: { walletId: "tester", providerId: "lucky-monaco", currency: "USD", amount: "1.0", idempotencyKey: crypto.randomUUID() },
+      },
     });
     expect((data as { refund: { refund: { status: string } } }).refund.refund.status).toBe("SUCCEEDED");
-    const after = (await client.query({ query: AMOUNTS })).data!.wallet!.balances.find((balance) => balance.provider?.id === "lucky-monaco")!;
+    const after = (await client.query({ query: AMOUNTS })).data!.wallet!.balances.find(
+      (balance) => balance.provider?.id === "lucky-monaco",
+    )!;
     expect(requests()).toBe(2);
     expect(after.id).toBe(before.id);
     expect(Number.parseFloat(after.amount!)).toBe(Number.parseFloat(before.amount!) - 1);
@@ -186,11 +263,18 @@ describe("router-side authorization", () => {
       headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ query }),
     });
-    return (await response.json()) as { data?: { refund?: { userErrors: { code: string }[] } } | null; errors?: { message: string; extensions?: { code?: string } }[] };
+    return (await response.json()) as {
+      data?: { refund?: { userErrors: { code: string }[] } } | null;
+      errors?: { message: string; extensions?: { code?: string } }[];
+    };
   };
 
   it("Hive Gateway refuses a refund without a caller, or without the refund scope, before the subgraph sees it", async () => {
-    const gateway = await startHiveGateway((await composeGuild(sandbox.graphqlUrl, users.url)).supergraphSdl, ROUTER_SECRET, await createJwtVerifier(sandbox.auth.jwt));
+    const gateway = await startHiveGateway(
+      (await composeGuild(sandbox.graphqlUrl, users.url)).supergraphSdl,
+      ROUTER_SECRET,
+      await createJwtVerifier(sandbox.auth.jwt),
+    );
     try {
       walletRequests = 0;
       for (const token of [undefined, sandbox.auth.tokens.tester]) {
@@ -252,7 +336,11 @@ describe("what the gateways do with the subgraph's hints", () => {
       headers: { "content-type": "application/json", authorization: `Bearer ${sandbox.auth.tokens.operator}` },
       body: JSON.stringify({ query }),
     });
-    type Answer = { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[]; extensions?: { cost?: { estimated: number } } };
+    type Answer = {
+      data?: unknown;
+      errors?: { message: string; extensions?: { code?: string } }[];
+      extensions?: { cost?: { estimated: number } };
+    };
     return { cacheControl: response.headers.get("cache-control"), body: (await response.json()) as Answer };
   };
 
@@ -283,11 +371,18 @@ describe("what the gateways do with the subgraph's hints", () => {
       const one = await post(gateway.url, `{ wallet(id: "tester") { id balances { id amount } } }`);
       expect(one.body.errors).toBeUndefined();
       // The wallet's seven provider calls (70), and its assumed 18 balances (1 each).
-      expect(one.body.extensions?.cost?.estimated).toBe(PRINTED_SETTINGS.walletReadCalls * PROVIDER_CALL_WEIGHT + PRINTED_SETTINGS.walletBalances);
+      expect(one.body.extensions?.cost?.estimated).toBe(
+        PRINTED_SETTINGS.walletReadCalls * PROVIDER_CALL_WEIGHT + PRINTED_SETTINGS.walletBalances,
+      );
       walletRequests = 0;
-      const three = await post(gateway.url, `{ a: wallet(id: "tester") { balances { id } } b: wallet(id: "user-1") { balances { id } } c: wallet(id: "user-2") { balances { id } } }`);
+      const three = await post(
+        gateway.url,
+        `{ a: wallet(id: "tester") { balances { id } } b: wallet(id: "user-1") { balances { id } } c: wallet(id: "user-2") { balances { id } } }`,
+      );
       expect(three.body.errors?.[0]?.extensions?.code).toBe("COST_ESTIMATED_TOO_EXPENSIVE");
-      expect(three.body.extensions?.cost?.estimated).toBe(3 * (PRINTED_SETTINGS.walletReadCalls * PROVIDER_CALL_WEIGHT + PRINTED_SETTINGS.walletBalances));
+      expect(three.body.extensions?.cost?.estimated).toBe(
+        3 * (PRINTED_SETTINGS.walletReadCalls * PROVIDER_CALL_WEIGHT + PRINTED_SETTINGS.walletBalances),
+      );
       expect(walletRequests).toBe(0);
     } finally {
       await gateway.stop();

@@ -51,17 +51,25 @@ describe.each([
     const links = fieldLine(supergraphSdl, /^\s+accountLinks: /);
     expect(links).toContain("@authenticated");
     expect(links).toContain('@tag(name: "internal")');
-    for (const read of [/^\s+wallet\(id: ID!\): Wallet/, /^\s+refund\(id: ID!\): Refund/, /^\s+wallet: Wallet @join__field\(graph: WALLET\)/]) {
+    for (const read of [
+      /^\s+wallet\(id: ID!\): Wallet/,
+      /^\s+refund\(id: ID!\): Refund/,
+      /^\s+wallet: Wallet @join__field\(graph: WALLET\)/,
+    ]) {
       expect(fieldLine(supergraphSdl, read)).toContain("@authenticated");
     }
     // A wallet's providers are read once per wallet, whichever of its money fields are asked.
     expect(supergraphSdl.replace(/\s+/g, " ")).toMatch(
       new RegExp(`type Wallet [^{]*@cost\\(weight: ${PRINTED_SETTINGS.walletReadCalls * PROVIDER_CALL_WEIGHT}\\)`),
     );
-    expect(fieldLine(supergraphSdl, /^\s+balances\(currency: String\)/)).toContain(`@listSize(assumedSize: ${PRINTED_SETTINGS.walletBalances})`);
+    expect(fieldLine(supergraphSdl, /^\s+balances\(currency: String\)/)).toContain(
+      `@listSize(assumedSize: ${PRINTED_SETTINGS.walletBalances})`,
+    );
     // One composer prints this directive's arguments on lines of their own.
     const flat = supergraphSdl.replace(/\s+/g, " ");
-    expect(flat).toMatch(/refunds\(after: String, first: Int! = 20\): RefundConnection! [^:]*@listSize\([^)]*slicingArguments: \["first"\]/);
+    expect(flat).toMatch(
+      /refunds\(after: String, first: Int! = 20\): RefundConnection! [^:]*@listSize\([^)]*slicingArguments: \["first"\]/,
+    );
     expect(flat).toMatch(/refunds\(after: String, first: Int! = 20\): RefundConnection! [^:]*@listSize\([^)]*sizedFields: \["edges"\]/);
   });
 });
@@ -71,7 +79,9 @@ describe("scope names and weights come from configuration", () => {
     const scopes = { readAll: "payments:read-any", refund: "payments:refund", admin: "payments:operate" };
     const sdl = await printWalletSubgraphSdl({ ...PRINTED_SETTINGS, scopes });
     expect(sdl).toMatch(/refund\(input: RefundInput!\): RefundPayload! .*@requiresScopes\(scopes: \[\["payments:refund"\]\]\)/);
-    expect(sdl).toMatch(/linkAccount\(input: LinkAccountInput!\): LinkAccountPayload! .*@requiresScopes\(scopes: \[\["payments:operate"\]\]\)/);
+    expect(sdl).toMatch(
+      /linkAccount\(input: LinkAccountInput!\): LinkAccountPayload! .*@requiresScopes\(scopes: \[\["payments:operate"\]\]\)/,
+    );
     expect(sdl).not.toContain("wallet:refund");
     const result = composeServices([
       { name: "users", typeDefs: parse(USERS_SDL), url: "http://users.invalid/graphql" },
@@ -94,7 +104,9 @@ describe("scope names and weights come from configuration", () => {
       const settings = supergraphSettings(sandbox.providers);
       expect(settings).toEqual({ ...PRINTED_SETTINGS, scopes: settings.scopes });
       for (const simulator of Object.values(sandbox.simulators)) simulator.resetCalls();
-      const { wallet } = dataOf(await sandboxPost<{ wallet: { balances: unknown[] } }, unknown>(sandbox, `{ wallet(id: "tester") { balances { id } } }`));
+      const { wallet } = dataOf(
+        await sandboxPost<{ wallet: { balances: unknown[] } }, unknown>(sandbox, `{ wallet(id: "tester") { balances { id } } }`),
+      );
       const calls = Object.values(sandbox.simulators).reduce((sum, simulator) => sum + simulator.calls(), 0);
       expect(calls).toBe(settings.walletReadCalls);
       expect(wallet.balances.length).toBeLessThanOrEqual(settings.walletBalances);
@@ -108,7 +120,12 @@ describe("a contract without the internal surface", () => {
     for (const admin of ["linkAccount", "unlinkAccount", "accountLinks", "type AccountLink ", "input LinkAccountInput"]) {
       expect(publicSdl).not.toContain(admin);
     }
-    for (const kept of ["refund(input: RefundInput!): RefundPayload!", "wallet(id: ID!): Wallet", "balances(currency: String): [Balance!]!", "providers: [Provider!]!"]) {
+    for (const kept of [
+      "refund(input: RefundInput!): RefundPayload!",
+      "wallet(id: ID!): Wallet",
+      "balances(currency: String): [Balance!]!",
+      "providers: [Provider!]!",
+    ]) {
       expect(publicSdl).toContain(kept);
     }
     expect(fieldLine(supergraphSdl, /^\s+linkAccount\(/)).toContain("@inaccessible");

@@ -47,7 +47,10 @@ describe("a gateway in front of both subgraphs", () => {
     walletRequests = [];
 
     const { users: answer } = dataOf(
-      await postGraphQL<{ users: { id: string; name: string; wallet: { balances: { provider: { id: string }; amount: string }[]; total: string } }[] }, unknown>(
+      await postGraphQL<
+        { users: { id: string; name: string; wallet: { balances: { provider: { id: string }; amount: string }[]; total: string } }[] },
+        unknown
+      >(
         gatewayUrl,
         `query { users(first: 100) { id name wallet { total(currency: "USD") balances(currency: "USD") { provider { id } amount } } } }`,
         undefined,
@@ -59,7 +62,13 @@ describe("a gateway in front of both subgraphs", () => {
     expect(answer[0]).toEqual({
       id: "tester",
       name: "User tester",
-      wallet: { total: "400.0", balances: [{ provider: { id: "kyren" }, amount: "100.0" }, { provider: { id: "lucky-monaco" }, amount: "300.0" }] },
+      wallet: {
+        total: "400.0",
+        balances: [
+          { provider: { id: "kyren" }, amount: "100.0" },
+          { provider: { id: "lucky-monaco" }, amount: "300.0" },
+        ],
+      },
     });
     expect(answer[7]!.wallet).toEqual({ total: "7.25", balances: [{ provider: { id: "kyren" }, amount: "7.25" }] });
 

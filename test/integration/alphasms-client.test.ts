@@ -69,10 +69,7 @@ let simulator: AlphaSmsSimulator;
 let directory: MapDirectory;
 const clients: AlphaSmsClient[] = [];
 
-function client(
-  overrides: Partial<AlphaSmsProviderConfig> = {},
-  accounts: AccountDirectory = directory,
-): AlphaSmsClient {
+function client(overrides: Partial<AlphaSmsProviderConfig> = {}, accounts: AccountDirectory = directory): AlphaSmsClient {
   const created = new AlphaSmsClient(
     {
       protocol: "alphasms",
@@ -528,8 +525,20 @@ describe("AlphaSmsClient: answers the simulator does not give", () => {
   });
 
   it.each([
-    ["fewer results than items", (count: number) => `{"success":true,"data":[${Array(count - 1).fill(ok("1")).join(",")}]}`],
-    ["more results than items", (count: number) => `{"success":true,"data":[${Array(count + 1).fill(ok("1")).join(",")}]}`],
+    [
+      "fewer results than items",
+      (count: number) =>
+        `{"success":true,"data":[${Array(count - 1)
+          .fill(ok("1"))
+          .join(",")}]}`,
+    ],
+    [
+      "more results than items",
+      (count: number) =>
+        `{"success":true,"data":[${Array(count + 1)
+          .fill(ok("1"))
+          .join(",")}]}`,
+    ],
   ])("%s is a BAD_RESPONSE for every account of the call", async (_, body) => {
     answer = (count) => ({ status: 200, body: body(count) });
     const results = await readThree();

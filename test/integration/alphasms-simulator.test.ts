@@ -16,7 +16,7 @@ let simulator: AlphaSmsSimulator;
 
 async function post(
   body: unknown,
-  options: { path?: string; contentType?: string | null; method?: string; signal?: AbortSignal } = {}
+  options: { path?: string; contentType?: string | null; method?: string; signal?: AbortSignal } = {},
 ): Promise<Answer> {
   const headers: Record<string, string> = {};
   if (options.contentType !== null) headers["content-type"] = options.contentType ?? "application/json";
@@ -125,11 +125,7 @@ describe("AlphaSMS simulator: balance", () => {
 
 describe("AlphaSMS simulator: errors, all with HTTP 200", () => {
   it('answers a wrong or missing key with the envelope {"success":false,"error":"Access denied"}', async () => {
-    for (const body of [
-      balanceRequest("wrong-key"),
-      { data: [{ type: "balance" }] },
-      { auth: 42, data: [{ type: "balance" }] },
-    ]) {
+    for (const body of [balanceRequest("wrong-key"), { data: [{ type: "balance" }] }, { auth: 42, data: [{ type: "balance" }] }]) {
       const answer = await post(body);
       expect(answer.status).toBe(200);
       expect(answer.text).toBe('{"success":false,"error":"Access denied"}');
@@ -235,7 +231,7 @@ describe("AlphaSMS simulator: knobs", () => {
     expect(answer.json).toBeDefined();
     expect(Array.isArray(answer.json!.data)).toBe(false);
     expect(answer.text).toBe(
-      '{"success":true,"data":{"0":{"success":true,"data":{"amount":123456789012345678.12345678,"currency":"UAH"}}}}'
+      '{"success":true,"data":{"0":{"success":true,"data":{"amount":123456789012345678.12345678,"currency":"UAH"}}}}',
     );
     // An envelope error has no data to reshape: it loses its success flag instead.
     expect((await post(balanceRequest("wrong"))).text).toBe('{"error":"Access denied"}');

@@ -26,8 +26,11 @@ describe("upstream efficiency (bench processes: simulators, subgraph, load)", ()
       "upstream_efficiency.balances_and_total_same_currency",
       "upstream_efficiency.all_currencies_and_one_total",
     ]);
-    for (const figure of figures) expect({ name: figure.name, ok: figure.ok, value: figure.value, detail: figure.detail }).toMatchObject({ ok: true, value: 1 });
+    for (const figure of figures)
+      expect({ name: figure.name, ok: figure.ok, value: figure.value, detail: figure.detail }).toMatchObject({ ok: true, value: 1 });
     // The 100-wallet shape really is 100 wallets at five providers.
-    expect(figures[1]!.detail).toMatch(/^700\/700: kyren 100\/100, lucky-monaco 200\/200, alphasms 100\/100, nami 200\/200, xpay 100\/100$/);
+    expect(figures[1]!.detail).toMatch(
+      /^700\/700: kyren 100\/100, lucky-monaco 200\/200, alphasms 100\/100, nami 200\/200, xpay 100\/100$/,
+    );
   });
 });

@@ -52,7 +52,8 @@ describe("Cache-Control on /graphql answers", () => {
   });
 
   it("a refund, successful or refused, is never stored", async () => {
-    const refund = (amount: string) => `mutation { refund(input: { walletId: "tester", providerId: "lucky-monaco", currency: "USD", amount: "${amount}", idempotencyKey: "${randomUUID()}" }) { refund { status } userErrors { code } } }`;
+    const refund = (amount: string) =>
+      `mutation { refund(input: { walletId: "tester", providerId: "lucky-monaco", currency: "USD", amount: "${amount}", idempotencyKey: "${randomUUID()}" }) { refund { status } userErrors { code } } }`;
     const done = await post(sandbox, refund("1.0"));
     expect(done.body).toEqual({ data: { refund: { refund: { status: "SUCCEEDED" }, userErrors: [] } } });
     expect(done.cacheControl).toBe("no-store");
@@ -74,7 +75,11 @@ describe("Cache-Control on /graphql answers", () => {
     expect(badToken.status).toBe(401);
     expect(badToken.cacheControl).toBe("no-store");
 
-    const outsider = await fetch(sandbox.graphqlUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: READ }) });
+    const outsider = await fetch(sandbox.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: READ }),
+    });
     expect(outsider.status).toBe(401);
     expect(outsider.headers.get("cache-control")).toBe("no-store");
   });
@@ -90,7 +95,9 @@ describe("a read sent with GET", () => {
   });
 
   const get = (headers: Record<string, string>) =>
-    fetch(`${sandbox.graphqlUrl}?query=${encodeURIComponent(READ)}`, { headers: { "router-authorization": ROUTER_SECRET, ...asOperator(sandbox), ...headers } });
+    fetch(`${sandbox.graphqlUrl}?query=${encodeURIComponent(READ)}`, {
+      headers: { "router-authorization": ROUTER_SECRET, ...asOperator(sandbox), ...headers },
+    });
 
   it("is refused without a header a browser cannot send cross-site unasked (CSRF prevention), as urql's default GET is", async () => {
     const refused = await get({});

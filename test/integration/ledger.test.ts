@@ -83,7 +83,10 @@ describe.each(STORE_KINDS)("on $name", (kind) => {
     const first = candidate({ amount: ScaledDecimal.parse("0.00000001"), createdAt: new Date(0) });
     const before = Date.now();
     const claimed = await ledger.claim(first);
-    expect(claimed).toEqual({ claimed: true, refund: expect.objectContaining({ id: first.id, status: "PENDING", attempt: 1, everSent: false }) });
+    expect(claimed).toEqual({
+      claimed: true,
+      refund: expect.objectContaining({ id: first.id, status: "PENDING", attempt: 1, everSent: false }),
+    });
     expect(claimed.refund.amount.toString()).toBe("0.00000001");
     // The process's idea of the time is not written: the database's is (one host here, so they agree to a second).
     expect(Math.abs(claimed.refund.createdAt.getTime() - before)).toBeLessThan(1_000);
@@ -118,10 +121,18 @@ describe.each(STORE_KINDS)("on $name", (kind) => {
     expect(taken[0]).toMatchObject({ status: "PENDING", attempt: 2, failureCode: null, everSent: true });
 
     // The first attempt's late answer changes nothing now.
-    const stale = await ledger.settle(refund.id, 1, { status: RefundStatus.FAILED, failureCode: RefundErrorCode.INSUFFICIENT_FUNDS, sent: true });
+    const stale = await ledger.settle(refund.id, 1, {
+      status: RefundStatus.FAILED,
+      failureCode: RefundErrorCode.INSUFFICIENT_FUNDS,
+      sent: true,
+    });
     expect(stale).toMatchObject({ status: "PENDING", attempt: 2 });
 
-    const done = await ledger.settle(refund.id, 2, { status: RefundStatus.SUCCEEDED, balanceAfter: ScaledDecimal.parse("100.0"), sent: true });
+    const done = await ledger.settle(refund.id, 2, {
+      status: RefundStatus.SUCCEEDED,
+      balanceAfter: ScaledDecimal.parse("100.0"),
+      sent: true,
+    });
     expect(done).toMatchObject({ status: "SUCCEEDED", attempt: 2, dueAt: null });
     expect(done.balanceAfter?.toString()).toBe("100.0");
     expect(done.settledAt).toBeInstanceOf(Date);
@@ -243,7 +254,10 @@ describe.each(STORE_KINDS)("upgrading a store of the previous version on $name",
     const testStore = await kind.create();
     try {
       const old = openBare(testStore.url);
-      const schema = kind.name === "PostgreSQL" ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(old)).rows[0]!.schema : undefined;
+      const schema =
+        kind.name === "PostgreSQL"
+          ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(old)).rows[0]!.schema
+          : undefined;
       await migrate(old, schema, "2026-11-21-002-account-links");
       const t = Date.now() - 3_600_000;
       const row = (id: string, status: string, attempt: number, failureCode: string | null) => ({
@@ -263,7 +277,13 @@ describe.each(STORE_KINDS)("upgrading a store of the previous version on $name",
         updated_at: t,
         settled_at: status === "SUCCEEDED" || status === "FAILED" ? t : null,
       });
-      const ids = { succeeded: randomUUID(), neverSent: randomUUID(), sentBefore: randomUUID(), pending: randomUUID(), unknown: randomUUID() };
+      const ids = {
+        succeeded: randomUUID(),
+        neverSent: randomUUID(),
+        sentBefore: randomUUID(),
+        pending: randomUUID(),
+        unknown: randomUUID(),
+      };
       await old
         .insertInto("refunds" as never)
         .values([
@@ -283,7 +303,12 @@ describe.each(STORE_KINDS)("upgrading a store of the previous version on $name",
         expect(await got(ids.succeeded)).toMatchObject({ status: "SUCCEEDED", everSent: true, dueAt: null });
         expect((await got(ids.succeeded)).balanceAfter?.toString()).toBe("9.00");
         expect(await got(ids.neverSent)).toMatchObject({ status: "FAILED", failureCode: "PROVIDER_UNAVAILABLE", everSent: false });
-        expect(await got(ids.sentBefore)).toMatchObject({ status: "UNKNOWN", failureCode: "OUTCOME_UNKNOWN", everSent: true, settledAt: null });
+        expect(await got(ids.sentBefore)).toMatchObject({
+          status: "UNKNOWN",
+          failureCode: "OUTCOME_UNKNOWN",
+          everSent: true,
+          settledAt: null,
+        });
         expect(await got(ids.pending)).toMatchObject({ status: "PENDING", everSent: true });
         const due = (await ledger.findDue(100)).map((r) => r.id).sort();
         expect(due).toEqual([ids.sentBefore, ids.pending, ids.unknown].sort());
@@ -302,6 +327,7 @@ describe.each(STORE_KINDS)("upgrading a store of the previous version on $name",
 
 /** A connection to the store without migrating it. */
 function openBare(url: string): Kysely<unknown> {
-  if (url.startsWith("sqlite:")) return new Kysely({ dialect: new SqliteDialect({ database: preparingOnce(new DatabaseSync(url.slice("sqlite:".length))) }) });
+  if (url.startsWith("sqlite:"))
+    return new Kysely({ dialect: new SqliteDialect({ database: preparingOnce(new DatabaseSync(url.slice("sqlite:".length))) }) });
   return new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) });
 }

@@ -17,9 +17,7 @@ const amountText = fc
   .filter((text) => /[1-9]/.test(text));
 
 async function balanceOf(providerId: string, currency: string, account?: string): Promise<string | undefined> {
-  const { wallet } = dataOf(
-    await sandboxPost(sandbox, WalletOverviewDocument, { id: "tester", currency, totalCurrency: currency }),
-  );
+  const { wallet } = dataOf(await sandboxPost(sandbox, WalletOverviewDocument, { id: "tester", currency, totalCurrency: currency }));
   expect(wallet!.failures).toEqual([]);
   return wallet!.balances.find((b) => b.provider.id === providerId && (account === undefined || b.account === account))?.amount;
 }

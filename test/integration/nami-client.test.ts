@@ -485,7 +485,12 @@ describe("NamiClient: answers the simulator does not give", () => {
     ["HTML with 200", 200, "<html>maintenance</html>", FailureCode.BAD_RESPONSE],
     ["an unknown status", 200, '{"status":"error","data":{}}', FailureCode.BAD_RESPONSE],
     ["data as an array", 200, '{"status":"ok","data":[]}', FailureCode.BAD_RESPONSE],
-    ["an asset key that is not an id", 200, '{"status":"ok","data":{"USDT":{"value":1,"locked_value":0,"type":0}}}', FailureCode.BAD_RESPONSE],
+    [
+      "an asset key that is not an id",
+      200,
+      '{"status":"ok","data":{"USDT":{"value":1,"locked_value":0,"type":0}}}',
+      FailureCode.BAD_RESPONSE,
+    ],
     ["a boolean amount", 200, '{"status":"ok","data":{"22":{"value":true,"locked_value":0,"type":0}}}', FailureCode.BAD_RESPONSE],
     ["an exponent in a string", 200, '{"status":"ok","data":{"22":{"value":"1e3","locked_value":0,"type":0}}}', FailureCode.BAD_RESPONSE],
     ["a missing locked_value", 200, '{"status":"ok","data":{"22":{"value":1,"type":0}}}', FailureCode.BAD_RESPONSE],

@@ -109,9 +109,21 @@ describe("Nami simulator: balances", () => {
   });
 
   it("with `currency`, answers that asset only; an asset it does not list gives empty data", async () => {
-    const one = await get({ parameters: [["type", "0"], ["currency", "22"], ["timestamp", String(Date.now())]] });
+    const one = await get({
+      parameters: [
+        ["type", "0"],
+        ["currency", "22"],
+        ["timestamp", String(Date.now())],
+      ],
+    });
     expect(one.text).toBe('{"status":"ok","data":{"22":{"value":1234.56789012,"locked_value":234.5,"type":0}}}');
-    const none = await get({ parameters: [["type", "0"], ["currency", "999"], ["timestamp", String(Date.now())]] });
+    const none = await get({
+      parameters: [
+        ["type", "0"],
+        ["currency", "999"],
+        ["timestamp", String(Date.now())],
+      ],
+    });
     expect(none.json).toEqual({ status: "ok", data: {} });
   });
 
@@ -136,7 +148,9 @@ describe("Nami simulator: balances", () => {
     const small = await NamiSimulator.start({ accounts: [{ ...MAIN, spot: { "22": "1.5" } }], listedAssets: ["1"] });
     try {
       const answer = await get({ target: small });
-      expect(answer.text).toBe('{"status":"ok","data":{"1":{"value":0,"locked_value":0,"type":0},"22":{"value":1.5,"locked_value":0,"type":0}}}');
+      expect(answer.text).toBe(
+        '{"status":"ok","data":{"1":{"value":0,"locked_value":0,"type":0},"22":{"value":1.5,"locked_value":0,"type":0}}}',
+      );
     } finally {
       await small.stop();
     }
@@ -175,7 +189,13 @@ describe("Nami simulator: refusals", () => {
     // Signed for spot, sent for futures.
     const timestamp = String(Date.now());
     const signature = signQueryString(MAIN.apiSecret, `type=0&timestamp=${timestamp}`);
-    const tampered = await get({ parameters: [["type", "2"], ["timestamp", timestamp]], signature });
+    const tampered = await get({
+      parameters: [
+        ["type", "2"],
+        ["timestamp", timestamp],
+      ],
+      signature,
+    });
     expect(tampered).toMatchObject({ status: 401, json: { message: "Invalid signature" } });
     expect(await get({ signature: "A".repeat(64) })).toMatchObject({ status: 401 });
   });
@@ -188,7 +208,16 @@ describe("Nami simulator: refusals", () => {
       });
     }
     expect((await get({ parameters: spot(Date.now() - 20_000) })).status).toBe(200);
-    expect((await get({ parameters: [["type", "0"], ["timestamp", "yesterday"]] })).status).toBe(401);
+    expect(
+      (
+        await get({
+          parameters: [
+            ["type", "0"],
+            ["timestamp", "yesterday"],
+          ],
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it("takes the window it is given", async () => {
@@ -203,9 +232,16 @@ describe("Nami simulator: refusals", () => {
 
   it("answers a BROKER_ERROR (HTTP 200, inferred) to a wallet type or currency it does not know", async () => {
     for (const parameters of [
-      [["type", "1"], ["timestamp", String(Date.now())]],
+      [
+        ["type", "1"],
+        ["timestamp", String(Date.now())],
+      ],
       [["timestamp", String(Date.now())]],
-      [["type", "0"], ["currency", "USDT"], ["timestamp", String(Date.now())]],
+      [
+        ["type", "0"],
+        ["currency", "USDT"],
+        ["timestamp", String(Date.now())],
+      ],
     ] as [string, string][][]) {
       const answer = await get({ parameters });
       expect(answer.status).toBe(200);

@@ -37,7 +37,8 @@ const businessError: Record<ProviderId, { on(): void; off(): void }> = {
   // XPAY answers "fail" for an instrument it does not hold.
   xpay: {
     on: () => sandbox.simulators.xpay.removeInstrument(XPAY_DEMO_INSTRUMENT),
-    off: () => sandbox.simulators.xpay.setInstrument(XPAY_DEMO_INSTRUMENT, { sum: "50000", phone: "380501234567", deviceId: "sandbox-device" }),
+    off: () =>
+      sandbox.simulators.xpay.setInstrument(XPAY_DEMO_INSTRUMENT, { sum: "50000", phone: "380501234567", deviceId: "sandbox-device" }),
   },
 };
 
@@ -83,9 +84,7 @@ describe.each(PROVIDERS)("when %s", (providerId) => {
     else await simulator.setFault(FAULT_KNOB[code]);
 
     const started = performance.now();
-    const { wallet } = dataOf(
-      await sandboxPost(sandbox, WalletOverviewDocument, { id: "tester", currency: null, totalCurrency: "USD" }),
-    );
+    const { wallet } = dataOf(await sandboxPost(sandbox, WalletOverviewDocument, { id: "tester", currency: null, totalCurrency: "USD" }));
     expect(performance.now() - started, `${what}: answered within the timeout`).toBeLessThan(TIMEOUT_MS + 700);
 
     expect(wallet!.failures.map((f) => [f.provider.id, f.code, f.retryable])).toEqual([[providerId, code, retryable]]);

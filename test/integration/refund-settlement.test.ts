@@ -20,7 +20,14 @@ describe.each(STORE_KINDS)("settling refunds on $name", (kind) => {
   const refund = async (input: Partial<RefundInput> = {}) =>
     dataOf(
       await sandboxPost(sandbox, RefundDocument, {
-        input: { walletId: "settler", providerId: "lucky-monaco", currency: "USD", amount: "10.00", idempotencyKey: randomUUID(), ...input },
+        input: {
+          walletId: "settler",
+          providerId: "lucky-monaco",
+          currency: "USD",
+          amount: "10.00",
+          idempotencyKey: randomUUID(),
+          ...input,
+        },
       }),
     ).refund;
   const codeOf = (result: Awaited<ReturnType<typeof refund>>) => result.userErrors[0]?.code ?? result.refund?.status;
@@ -48,7 +55,12 @@ describe.each(STORE_KINDS)("settling refunds on $name", (kind) => {
       providerTimeoutMs: TIMEOUT_MS,
       auth: "issuer",
       // The test drives reconciliation itself (runOnce); retries are due after 2 s, never later.
-      ledger: { reconcileAfterMs: RECONCILE_AFTER_MS, reconcileIntervalMs: 3_600_000, retentionMs: 24 * 3_600_000, maxRetryDelayMs: RECONCILE_AFTER_MS },
+      ledger: {
+        reconcileAfterMs: RECONCILE_AFTER_MS,
+        reconcileIntervalMs: 3_600_000,
+        retentionMs: 24 * 3_600_000,
+        maxRetryDelayMs: RECONCILE_AFTER_MS,
+      },
       logger: (await import("../../src/observability/logger.js")).createLogger({ level: "silent" }),
     });
   });
@@ -82,7 +94,10 @@ describe.each(STORE_KINDS)("settling refunds on $name", (kind) => {
     // The refused retries opened the circuit: the client's next retry is refused without a request, and still not "nothing
     // was taken". The reconciler, outside the circuit, settles all three once they are due.
     expect(sandbox.services.providers.get("lucky-monaco")!.status).toBe("OPEN");
-    expect(await refund({ idempotencyKey: keys[0] })).toMatchObject({ refund: { status: "UNKNOWN" }, userErrors: [{ code: "OUTCOME_UNKNOWN" }] });
+    expect(await refund({ idempotencyKey: keys[0] })).toMatchObject({
+      refund: { status: "UNKNOWN" },
+      userErrors: [{ code: "OUTCOME_UNKNOWN" }],
+    });
     await reconcileUntilSettled(keys);
     const audits = await audit(keys);
     expectLedgerEqualsProvider(audits);
@@ -105,7 +120,10 @@ describe.each(STORE_KINDS)("settling refunds on $name", (kind) => {
     expectLedgerEqualsProvider(audits);
     expect(audits.map((a) => a.status)).toEqual(["SUCCEEDED", "FAILED"]);
     const { refunds: history } = dataOf(await sandboxPost(sandbox, RefundHistoryDocument, { walletId: "settler", first: 10 })).wallet!;
-    expect(history.edges.find((edge) => edge.node.id === second.refund!.id)?.node).toMatchObject({ status: "FAILED", failureCode: "INSUFFICIENT_FUNDS" });
+    expect(history.edges.find((edge) => edge.node.id === second.refund!.id)?.node).toMatchObject({
+      status: "FAILED",
+      failureCode: "INSUFFICIENT_FUNDS",
+    });
     console.log(`refusals without our uuid on ${kind.name}: ${summary(audits)}`);
   }, 60_000);
 
@@ -124,7 +142,10 @@ describe.each(STORE_KINDS)("settling refunds on $name", (kind) => {
     simulator().setWallet("settler", "USD", "100.00");
     const key = randomUUID();
     await simulator().setFault("auth");
-    expect(await refund({ idempotencyKey: key })).toMatchObject({ refund: { status: "UNKNOWN" }, userErrors: [{ code: "OUTCOME_UNKNOWN" }] });
+    expect(await refund({ idempotencyKey: key })).toMatchObject({
+      refund: { status: "UNKNOWN" },
+      userErrors: [{ code: "OUTCOME_UNKNOWN" }],
+    });
     await simulator().setFault(null);
     await reconcileUntilSettled([key]);
     const audits = await audit([key]);
@@ -168,7 +189,9 @@ describe.each(STORE_KINDS)("settling refunds on $name", (kind) => {
       expect(response.errors?.[0]?.message).not.toMatch(/bigint|NaN|syntax/i);
     }
     const notAnId = Buffer.from(JSON.stringify([1, "x' or 1=1"])).toString("base64url");
-    expect((await sandboxPost(sandbox, RefundHistoryDocument, { walletId: "settler", first: 2, after: notAnId })).errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(
+      (await sandboxPost(sandbox, RefundHistoryDocument, { walletId: "settler", first: 2, after: notAnId })).errors?.[0]?.extensions?.code,
+    ).toBe("BAD_USER_INPUT");
   });
 });
 

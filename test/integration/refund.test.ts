@@ -5,12 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ScaledDecimal } from "../../src/money/decimal.js";
 import { RefundStatus } from "../../src/refunds/refund.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox.js";
-import {
-  RefundByIdDocument,
-  RefundDocument,
-  RefundHistoryDocument,
-  type RefundInput,
-} from "../generated/graphql.js";
+import { RefundByIdDocument, RefundDocument, RefundHistoryDocument, type RefundInput } from "../generated/graphql.js";
 import { dataOf, sandboxPost } from "../support/graphql-http.js";
 import { STORE_KINDS, type TestStore } from "../support/stores.js";
 
@@ -97,7 +92,9 @@ describe.each(STORE_KINDS)("refunds on $name", (kind) => {
       await refund({ idempotencyKey: key, amount: "10" });
       const reused = await refund({ idempotencyKey: key, amount: "11" });
       expect(reused.refund).toBeNull();
-      expect(reused.userErrors).toEqual([{ code: "IDEMPOTENCY_KEY_REUSED", field: ["input", "idempotencyKey"], message: expect.any(String) }]);
+      expect(reused.userErrors).toEqual([
+        { code: "IDEMPOTENCY_KEY_REUSED", field: ["input", "idempotencyKey"], message: expect.any(String) },
+      ]);
       expect(refundCalls()).toBe(1);
     });
 
@@ -142,7 +139,13 @@ describe.each(STORE_KINDS)("refunds on $name", (kind) => {
 
     it("refuses a JSON number with a fraction as the amount, telling the caller to send a string", async () => {
       const response = await sandboxPost(sandbox, RefundDocument, {
-        input: { walletId: "tester", providerId: "lucky-monaco", currency: "USD", amount: 0.1 as unknown as string, idempotencyKey: randomUUID() },
+        input: {
+          walletId: "tester",
+          providerId: "lucky-monaco",
+          currency: "USD",
+          amount: 0.1 as unknown as string,
+          idempotencyKey: randomUUID(),
+        },
       });
       expect(response.errors?.[0]?.message).toMatch(/must be sent as a string/);
       expect(refundCalls()).toBe(0);

@@ -33,9 +33,7 @@ describe("with Playground and introspection off, as in production", () => {
         method: "POST",
         headers: { "content-type": "application/json", ...asOperator(sandbox) },
         body: JSON.stringify({ query }),
-      }).then(
-        (r) => r.json() as Promise<{ data?: unknown; errors?: { message: string }[] }>,
-      );
+      }).then((r) => r.json() as Promise<{ data?: unknown; errors?: { message: string }[] }>);
     const introspection = await post("{ __schema { types { name } } }");
     expect(introspection.errors?.[0]?.message).toMatch(/introspection is not allowed/i);
     expect((await post('{ wallet(id: "tester") { total(currency: "USD") } }')).data).toEqual({ wallet: { total: "400.0" } });

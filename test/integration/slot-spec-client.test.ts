@@ -359,10 +359,21 @@ describe("SlotSpecClient: answers the simulator cannot give", () => {
   });
 
   it("a refund refusal proves an outcome only when it names our uuid, in any case", async () => {
-    answer = (uuid) => ({ status: 200, body: JSON.stringify({ status: "Failed", uuid: uuid.toUpperCase(), code: 3, reason: "Not Enough Balance" }) });
-    expect(await refund(stubClient(), { amount: "1.0" })).toMatchObject({ status: "REJECTED", reason: "INSUFFICIENT_FUNDS", evidence: "our-uuid" });
+    answer = (uuid) => ({
+      status: 200,
+      body: JSON.stringify({ status: "Failed", uuid: uuid.toUpperCase(), code: 3, reason: "Not Enough Balance" }),
+    });
+    expect(await refund(stubClient(), { amount: "1.0" })).toMatchObject({
+      status: "REJECTED",
+      reason: "INSUFFICIENT_FUNDS",
+      evidence: "our-uuid",
+    });
     answer = () => ({ status: 200, body: JSON.stringify({ status: "Failed", code: 3, reason: "Not Enough Balance" }) });
-    expect(await refund(stubClient(), { amount: "1.0" })).toMatchObject({ status: "REJECTED", reason: "INSUFFICIENT_FUNDS", evidence: "none" });
+    expect(await refund(stubClient(), { amount: "1.0" })).toMatchObject({
+      status: "REJECTED",
+      reason: "INSUFFICIENT_FUNDS",
+      evidence: "none",
+    });
   });
 
   it("a refund answer echoing our uuid in upper case is about our request", async () => {

@@ -63,9 +63,7 @@ describe("reading a wallet", () => {
   it("shows every currency at all five providers, amount = available + locked, at the fewest calls the APIs allow", async () => {
     sandbox.simulators.kyren.setWallet("tester", "EUR", "0.00000001");
     try {
-      const { wallet } = dataOf(
-        await sandboxPost(sandbox, WalletOverviewDocument, { id: "tester", currency: null, totalCurrency: "UAH" }),
-      );
+      const { wallet } = dataOf(await sandboxPost(sandbox, WalletOverviewDocument, { id: "tester", currency: null, totalCurrency: "UAH" }));
       expect(wallet!.failures).toEqual([]);
       const row = (provider: string, account: string, currency: string, amount: string, available: string, locked: string) => ({
         provider: { id: provider, name: expect.any(String) },
@@ -95,9 +93,7 @@ describe("reading a wallet", () => {
   });
 
   it("spans several providers in one currency: UAH at AlphaSMS and XPAY", async () => {
-    const { wallet } = dataOf(
-      await sandboxPost(sandbox, WalletOverviewDocument, { id: "tester", currency: "UAH", totalCurrency: "UAH" }),
-    );
+    const { wallet } = dataOf(await sandboxPost(sandbox, WalletOverviewDocument, { id: "tester", currency: "UAH", totalCurrency: "UAH" }));
     expect(wallet!.balances.map((b) => [b.provider.id, b.amount])).toEqual([
       ["alphasms", "31.1683"],
       ["xpay", "500.00"],
@@ -117,18 +113,14 @@ describe("reading a wallet", () => {
   });
 
   it("shows an unknown user an empty wallet and a zero total, not an error", async () => {
-    const { wallet } = dataOf(
-      await sandboxPost(sandbox, WalletOverviewDocument, { id: "nobody", currency: "USD", totalCurrency: "USD" }),
-    );
+    const { wallet } = dataOf(await sandboxPost(sandbox, WalletOverviewDocument, { id: "nobody", currency: "USD", totalCurrency: "USD" }));
     expect(wallet).toEqual({ id: "nobody", balances: [], failures: [], total: "0" });
   });
 
   it("resolves 100 wallets in one _entities request with one call per distinct (provider, user, currency)", async () => {
     const representations = Array.from({ length: 100 }, (_, i) => ({ __typename: "Wallet", id: i === 0 ? "tester" : `user-${i}` }));
     for (let i = 1; i < 100; i++) sandbox.simulators.luckyMonaco.setWallet(`user-${i}`, "USD", `${i}.50`);
-    const { _entities } = dataOf(
-      await sandboxPost(sandbox, WalletEntitiesDocument, { representations, currency: "USD" }),
-    );
+    const { _entities } = dataOf(await sandboxPost(sandbox, WalletEntitiesDocument, { representations, currency: "USD" }));
     expect(_entities).toHaveLength(100);
     expect(_entities[0]).toMatchObject({ id: "tester", balances: [{ amount: "100.0" }, { amount: "300.0" }], failures: [] });
     expect(_entities[42]).toMatchObject({ id: "user-42", balances: [{ provider: { id: "lucky-monaco" }, amount: "42.50" }] });
@@ -188,27 +180,28 @@ describe("a provider that cannot be read", () => {
     ["answers JSON of the wrong shape", "bad-shape", "BAD_RESPONSE", false],
     ["refuses our credentials", "auth", "AUTH_FAILED", false],
     ["refuses connections", "refuse", "UNREACHABLE", true],
-  ] as const)("becomes a failures entry when it %s, while the other provider's balance still comes back", async (_name, fault, code, retryable) => {
-    await sandbox.simulators.luckyMonaco.setFault(fault);
-    const started = performance.now();
-    const { wallet } = dataOf(
-      await sandboxPost(sandbox, WalletOverviewDocument, { id: "tester", currency: "USD", totalCurrency: "USD" }),
-    );
-    const elapsed = performance.now() - started;
-    expect(wallet!.balances).toEqual([expect.objectContaining({ provider: { id: "kyren", name: "Kyren" }, amount: "100.0" })]);
-    expect(wallet!.failures).toEqual([
-      { provider: { id: "lucky-monaco" }, currency: "USD", code, retryable, message: expect.any(String) },
-    ]);
-    expect(wallet!.total).toBe("100.0");
-    expect(elapsed).toBeLessThan(TIMEOUT_MS + 500);
-  });
+  ] as const)(
+    "becomes a failures entry when it %s, while the other provider's balance still comes back",
+    async (_name, fault, code, retryable) => {
+      await sandbox.simulators.luckyMonaco.setFault(fault);
+      const started = performance.now();
+      const { wallet } = dataOf(
+        await sandboxPost(sandbox, WalletOverviewDocument, { id: "tester", currency: "USD", totalCurrency: "USD" }),
+      );
+      const elapsed = performance.now() - started;
+      expect(wallet!.balances).toEqual([expect.objectContaining({ provider: { id: "kyren", name: "Kyren" }, amount: "100.0" })]);
+      expect(wallet!.failures).toEqual([
+        { provider: { id: "lucky-monaco" }, currency: "USD", code, retryable, message: expect.any(String) },
+      ]);
+      expect(wallet!.total).toBe("100.0");
+      expect(elapsed).toBeLessThan(TIMEOUT_MS + 500);
+    },
+  );
 
   it("answers within the timeout when a provider is slow, with the slow one failed", async () => {
     sandbox.simulators.kyren.setLatency(TIMEOUT_MS * 3);
     const started = performance.now();
-    const { wallet } = dataOf(
-      await sandboxPost(sandbox, WalletOverviewDocument, { id: "tester", currency: "USD", totalCurrency: "USD" }),
-    );
+    const { wallet } = dataOf(await sandboxPost(sandbox, WalletOverviewDocument, { id: "tester", currency: "USD", totalCurrency: "USD" }));
     expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 500);
     expect(wallet!.failures.map((f) => [f.provider.id, f.code])).toEqual([["kyren", "TIMEOUT"]]);
     expect(wallet!.balances.map((b) => b.amount)).toEqual(["300.0"]);

@@ -212,7 +212,9 @@ describe("XpayClient: configuration", () => {
       /^xpayPublicKey: xpayPublicKey is not a readable public key/,
     );
     expect(refusal({ xpayPublicKey: { file: join(directoryPath, "missing.pub") } })).toMatch(/^xpayPublicKey: .*cannot be read/);
-    expect(refusal({ partnerPrivateKey: { env: "TEST_XPAY_UNSET" } })).toMatch(/^partnerPrivateKey: environment variable TEST_XPAY_UNSET is not set/);
+    expect(refusal({ partnerPrivateKey: { env: "TEST_XPAY_UNSET" } })).toMatch(
+      /^partnerPrivateKey: environment variable TEST_XPAY_UNSET is not set/,
+    );
   });
 
   it("refuses the rest of what the protocol cannot serve", () => {
@@ -317,7 +319,11 @@ describe("XpayClient: balances", () => {
         Email: "index@gmail.com",
         DeviceID: DEVICE,
         UUID: TESTER_WALLET,
-        Transaction: { TransactionID: expect.any(String), TerminalID: "7", DateTime: expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/) },
+        Transaction: {
+          TransactionID: expect.any(String),
+          TerminalID: "7",
+          DateTime: expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
+        },
       },
       {
         UserID: "tester",
@@ -344,9 +350,11 @@ describe("XpayClient: balances", () => {
   });
 
   it("reads answers in the clear where the partner is set up for them", async () => {
-    const results = await client({ answers: "decoded", partnerToken: CLEAR_TOKEN, partnerPrivateKey: clearPartnerKeys.privateKeyPem }).loadBalances([
-      { walletId: "tester", currency: "UAH" },
-    ]);
+    const results = await client({
+      answers: "decoded",
+      partnerToken: CLEAR_TOKEN,
+      partnerPrivateKey: clearPartnerKeys.privateKeyPem,
+    }).loadBalances([{ walletId: "tester", currency: "UAH" }]);
     expect(amounts(results[0]!)).toEqual({ "xpay-wallet/UAH": "500.00", "xpay-card/UAH": "123456789012345678.01" });
     // Configured for clear answers, it still takes signed ones.
     const [signed] = await client({ answers: "decoded" }).loadBalances([{ walletId: "bob", currency: "UAH" }]);
@@ -358,7 +366,9 @@ describe("XpayClient: balances", () => {
       { walletId: "bob", currency: "UAH" },
     ]);
     expect(result!.balances).toEqual([]);
-    expect(result!.failures).toMatchObject([{ code: FailureCode.BAD_RESPONSE, retryable: false, message: expect.stringContaining("answers: encoded") }]);
+    expect(result!.failures).toMatchObject([
+      { code: FailureCode.BAD_RESPONSE, retryable: false, message: expect.stringContaining("answers: encoded") },
+    ]);
   });
 
   it('a "fail" answer is REJECTED with its Reason, while the wallet\'s other instruments are read', async () => {
@@ -460,7 +470,11 @@ describe("XpayClient: balances", () => {
     await simulator.setFault("http500");
     const [result] = await client().loadBalances([{ walletId: "tester", currency: "UAH" }]);
     expect(result!.failures).toHaveLength(1);
-    expect(result!.failures[0]).toMatchObject({ code: FailureCode.UPSTREAM_ERROR, retryable: true, message: "xpay-wallet, xpay-card: XPAY answered HTTP 500" });
+    expect(result!.failures[0]).toMatchObject({
+      code: FailureCode.UPSTREAM_ERROR,
+      retryable: true,
+      message: "xpay-wallet, xpay-card: XPAY answered HTTP 500",
+    });
   });
 
   it("a timeout is bounded by the client's timeout against a hanging provider", async () => {
@@ -550,7 +564,11 @@ describe("XpayClient: answers the simulator cannot give", () => {
   });
 
   const stubClient = (overrides: Partial<XpayProviderConfig> = {}): XpayClient =>
-    client({ baseUrl: `http://127.0.0.1:${(stub.address() as AddressInfo).port}/xpay`, xpayPublicKey: xpayKeys.publicKeyPem, ...overrides });
+    client({
+      baseUrl: `http://127.0.0.1:${(stub.address() as AddressInfo).port}/xpay`,
+      xpayPublicKey: xpayKeys.publicKeyPem,
+      ...overrides,
+    });
 
   /** A "done" answer carrying `record`, sealed by `signer` (XPAY's key by default) for the partner. */
   function encoded(record: string, signer: RsaKeyPairPem = xpayKeys): string {
@@ -561,7 +579,8 @@ describe("XpayClient: answers the simulator cannot give", () => {
     return JSON.stringify({ Code: 200, Message: "done", Data: { EncodedData: sealed.data }, KeyAES: sealed.keyAes, Sign: sealed.sign });
   }
 
-  const clear = (record: string): string => JSON.stringify({ Code: 200, Message: "done", Data: { DecodedData: record }, KeyAES: "", Sign: "" });
+  const clear = (record: string): string =>
+    JSON.stringify({ Code: 200, Message: "done", Data: { DecodedData: record }, KeyAES: "", Sign: "" });
 
   async function failureOf(overrides: Partial<XpayProviderConfig> = {}): Promise<{ code: FailureCode; message: string }> {
     const [result] = await stubClient(overrides).loadBalances([{ walletId: "bob", currency: "UAH" }]);
@@ -588,20 +607,29 @@ describe("XpayClient: answers the simulator cannot give", () => {
 
   it("an encrypted answer signed by another key than XPAY's is a BAD_RESPONSE", async () => {
     answer = ({ UUID }) => ({ status: 200, body: encoded(`{"uuid":"${UUID}","Sum":1}`, strangerKeys) });
-    expect(await failureOf()).toMatchObject({ code: FailureCode.BAD_RESPONSE, message: expect.stringContaining("Sign does not verify with xpayPublicKey") });
+    expect(await failureOf()).toMatchObject({
+      code: FailureCode.BAD_RESPONSE,
+      message: expect.stringContaining("Sign does not verify with xpayPublicKey"),
+    });
     answer = ({ UUID }) => ({ status: 200, body: encoded(`{"uuid":"${UUID}","Sum":1}`) });
     expect((await stubClient().loadBalances([{ walletId: "bob", currency: "UAH" }]))[0]!.failures).toEqual([]);
   });
 
   it("a balance record about another instrument is a BAD_RESPONSE", async () => {
     answer = () => ({ status: 200, body: encoded(`{"uuid":"${randomUUID()}","Sum":50000}`) });
-    expect(await failureOf()).toMatchObject({ code: FailureCode.BAD_RESPONSE, message: expect.stringContaining("another payment instrument") });
+    expect(await failureOf()).toMatchObject({
+      code: FailureCode.BAD_RESPONSE,
+      message: expect.stringContaining("another payment instrument"),
+    });
   });
 
-  it.each([["500.00"], ["5e4"], ["50000.0"], ['"500.00"'], ['" 1"'], ["null"], ["true"]])("a Sum written %s is a BAD_RESPONSE", async (sum) => {
-    answer = ({ UUID }) => ({ status: 200, body: encoded(`{"uuid":"${UUID}","Sum":${sum}}`) });
-    expect(await failureOf()).toMatchObject({ code: FailureCode.BAD_RESPONSE });
-  });
+  it.each([["500.00"], ["5e4"], ["50000.0"], ['"500.00"'], ['" 1"'], ["null"], ["true"]])(
+    "a Sum written %s is a BAD_RESPONSE",
+    async (sum) => {
+      answer = ({ UUID }) => ({ status: 200, body: encoded(`{"uuid":"${UUID}","Sum":${sum}}`) });
+      expect(await failureOf()).toMatchObject({ code: FailureCode.BAD_RESPONSE });
+    },
+  );
 
   it("a Sum as a digit string is taken exactly (SUM_MAY_BE_DIGIT_STRING)", async () => {
     answer = ({ UUID }) => ({ status: 200, body: clear(`{"uuid":"${UUID}","Sum":"900719925474099312"}`) });
@@ -613,14 +641,26 @@ describe("XpayClient: answers the simulator cannot give", () => {
     ["HTTP 403", FailureCode.AUTH_FAILED, { status: 403, body: "Forbidden" }],
     ["Code 401 on HTTP 200", FailureCode.AUTH_FAILED, { status: 200, body: '{"Code":401,"Message":"unauthorized","Data":{}}' }],
     ["HTTP 404", FailureCode.BAD_RESPONSE, { status: 404, body: "Not Found" }],
-    ["HTTP 400 (an envelope we sent badly)", FailureCode.BAD_RESPONSE, { status: 400, body: '{"Code":400,"Message":"bad request","Data":{}}' }],
+    [
+      "HTTP 400 (an envelope we sent badly)",
+      FailureCode.BAD_RESPONSE,
+      { status: 400, body: '{"Code":400,"Message":"bad request","Data":{}}' },
+    ],
     ["HTTP 502", FailureCode.UPSTREAM_ERROR, { status: 502, body: "Bad Gateway" }],
     ["Code 500 on HTTP 200", FailureCode.UPSTREAM_ERROR, { status: 200, body: '{"Code":500,"Message":"error","Data":{}}' }],
     ["an unknown Code", FailureCode.REJECTED, { status: 200, body: '{"Code":777,"Message":"limit","Data":{}}' }],
     ["a Message neither done nor fail", FailureCode.BAD_RESPONSE, { status: 200, body: '{"Code":200,"Message":"ok","Data":{}}' }],
-    ["a fail without Reason", FailureCode.BAD_RESPONSE, { status: 200, body: '{"Code":200,"Message":"fail","Data":{"OperationStatus":21}}' }],
+    [
+      "a fail without Reason",
+      FailureCode.BAD_RESPONSE,
+      { status: 200, body: '{"Code":200,"Message":"fail","Data":{"OperationStatus":21}}' },
+    ],
     ["a done without Data", FailureCode.BAD_RESPONSE, { status: 200, body: '{"Code":200,"Message":"done"}' }],
-    ["an EncodedData without KeyAES", FailureCode.BAD_RESPONSE, { status: 200, body: '{"Code":200,"Message":"done","Data":{"EncodedData":"AAAA"}}' }],
+    [
+      "an EncodedData without KeyAES",
+      FailureCode.BAD_RESPONSE,
+      { status: 200, body: '{"Code":200,"Message":"done","Data":{"EncodedData":"AAAA"}}' },
+    ],
     ["a Code as a string", FailureCode.BAD_RESPONSE, { status: 200, body: '{"Code":"200","Message":"done","Data":{}}' }],
     ["an HTML page", FailureCode.BAD_RESPONSE, { status: 200, body: "<html>maintenance</html>" }],
   ])("%s is %s", async (_, code, reply) => {
@@ -647,9 +687,9 @@ describe("XpayClient: every digit, whatever the amount (property)", () => {
           const padded = digits.padStart(3, "0");
           const expected = `${padded.slice(0, -2)}.${padded.slice(-2)}`;
           expect(result!.failures).toEqual([]);
-          expect(result!.balances.map((balance) => [balance.amount.toString(), balance.available.toString(), balance.locked.toString()])).toEqual([
-            [expected, expected, "0.00"],
-          ]);
+          expect(
+            result!.balances.map((balance) => [balance.amount.toString(), balance.available.toString(), balance.locked.toString()]),
+          ).toEqual([[expected, expected, "0.00"]]);
         },
       ),
       { numRuns: 200 },

@@ -44,7 +44,15 @@ describe("a running sandbox behind a router secret", () => {
 
   it("counts requests by operation, batch sizes, upstream calls, refunds by status and the backlog", async () => {
     dataOf(await post(ExampleWalletDocument));
-    dataOf(await post(WalletEntitiesDocument, { representations: [{ __typename: "Wallet", id: "tester" }, { __typename: "Wallet", id: "nobody" }], currency: "USD" }));
+    dataOf(
+      await post(WalletEntitiesDocument, {
+        representations: [
+          { __typename: "Wallet", id: "tester" },
+          { __typename: "Wallet", id: "nobody" },
+        ],
+        currency: "USD",
+      }),
+    );
     const refund = dataOf(
       await post(RefundDocument, {
         input: { walletId: "tester", providerId: "lucky-monaco", currency: "USD", amount: "1.00", idempotencyKey: randomUUID() },
@@ -106,7 +114,8 @@ describe("a sandbox scraped before anything has called a provider", () => {
         expect(lines).toContain(`wallet_circuit_state{provider="${id}",state="half-open"} 0`);
       }
       expect(UPSTREAM_OUTCOMES).toEqual(expect.arrayContaining(["ok", "TIMEOUT", "UPSTREAM_ERROR", "circuit_open"]));
-      for (const status of ["SUCCEEDED", "FAILED", "UNKNOWN"]) expect(lines).toContain(`wallet_refunds_settled_total{status="${status}"} 0`);
+      for (const status of ["SUCCEEDED", "FAILED", "UNKNOWN"])
+        expect(lines).toContain(`wallet_refunds_settled_total{status="${status}"} 0`);
       expect(lines).toContain("wallet_reconciler_backlog 0");
       // Nothing was called to make them.
       for (const simulator of Object.values(sandbox.simulators)) expect(simulator.calls()).toBe(0);

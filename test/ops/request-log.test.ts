@@ -58,7 +58,10 @@ const WALLET = "query Mine($id: ID!) { wallet(id: $id) { id } }";
 
 describe("request log", () => {
   it("writes one line per request with the router's request id, echoed back, and nothing of the variables or the token", async () => {
-    const response = await post({ query: WALLET, variables: { id: "tester" }, operationName: "Mine" }, { [REQUEST_ID_HEADER]: "router-req-42" });
+    const response = await post(
+      { query: WALLET, variables: { id: "tester" }, operationName: "Mine" },
+      { [REQUEST_ID_HEADER]: "router-req-42" },
+    );
     expect(response.status).toBe(200);
     await response.text();
     expect(response.headers.get(REQUEST_ID_HEADER)).toBe("router-req-42");
@@ -74,7 +77,10 @@ describe("request log", () => {
 
   it("makes its own id when the router sends none, or one that is not a short printable token", async () => {
     for (const given of [undefined, "has spaces in it", "x".repeat(129)]) {
-      const response = await post({ query: WALLET, variables: { id: "tester" } }, given === undefined ? {} : { [REQUEST_ID_HEADER]: given });
+      const response = await post(
+        { query: WALLET, variables: { id: "tester" } },
+        given === undefined ? {} : { [REQUEST_ID_HEADER]: given },
+      );
       await response.text();
       const id = response.headers.get(REQUEST_ID_HEADER)!;
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -84,7 +90,7 @@ describe("request log", () => {
   });
 
   it("names the error codes of a refused request", async () => {
-    const response = await post({ query: "{ wallet(id: \"tester\") { noSuchField } }" }, { [REQUEST_ID_HEADER]: "bad-query-1" });
+    const response = await post({ query: '{ wallet(id: "tester") { noSuchField } }' }, { [REQUEST_ID_HEADER]: "bad-query-1" });
     expect(response.status).toBe(400);
     await response.text();
     expect(await lineFor("bad-query-1")).toMatchObject({ status: 400, outcome: "errors", errorCodes: ["GRAPHQL_VALIDATION_FAILED"] });
@@ -98,9 +104,9 @@ describe("request log", () => {
     );
     await response.text();
     await lineFor("many-entities-1");
-    const unexpected = lines.map((text) => JSON.parse(text) as RequestLine & { count?: number }).filter(
-      (line) => line.msg === "unexpected error" && line.requestId === "many-entities-1",
-    );
+    const unexpected = lines
+      .map((text) => JSON.parse(text) as RequestLine & { count?: number })
+      .filter((line) => line.msg === "unexpected error" && line.requestId === "many-entities-1");
     expect(unexpected).toHaveLength(1);
     expect(unexpected[0], JSON.stringify(unexpected[0]).slice(0, 600)).toMatchObject({ level: 50, count: 1_000 });
   });

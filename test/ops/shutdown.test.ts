@@ -59,7 +59,15 @@ describe("SIGTERM during load", () => {
     await writeFile(
       providersFile,
       slotSpecProvidersYaml([
-        { id: "lucky-monaco", name: "Lucky Monaco", baseUrl: simulator.url, partnerId: PARTNER.partnerId, tokenEnv: "LUCKY_TOKEN", canRefund: true, timeoutMs: 3_000 },
+        {
+          id: "lucky-monaco",
+          name: "Lucky Monaco",
+          baseUrl: simulator.url,
+          partnerId: PARTNER.partnerId,
+          tokenEnv: "LUCKY_TOKEN",
+          canRefund: true,
+          timeoutMs: 3_000,
+        },
       ]),
     );
     subgraph = startSubgraphProcess({
@@ -102,7 +110,10 @@ describe("SIGTERM during load", () => {
     await expect(fetch(`${base}/ready`)).rejects.toThrow();
 
     const outcomes = sent.reduce<Record<string, number>>((all, s) => ({ ...all, [s.outcome]: (all[s.outcome] ?? 0) + 1 }), {});
-    expect(Object.keys(outcomes).every((o) => o === "SUCCEEDED" || o === "NOT_ACCEPTED"), JSON.stringify(outcomes)).toBe(true);
+    expect(
+      Object.keys(outcomes).every((o) => o === "SUCCEEDED" || o === "NOT_ACCEPTED"),
+      JSON.stringify(outcomes),
+    ).toBe(true);
     // Refunds that were in flight when the signal came, and completed after it.
     const inFlight = sent.filter((s) => s.startedAt < signalledAt && s.endedAt > signalledAt && s.outcome === "SUCCEEDED");
     expect(inFlight.length).toBeGreaterThan(0);

@@ -48,7 +48,11 @@ describe("only the router gets in", () => {
     ["a wrong secret", { "router-authorization": "guess" }],
     ["the secret with a character more", { "router-authorization": `${ROUTER_SECRET}x` }],
   ])("refuses %s with 401 before parsing, _service and _entities included", async (_name, headers) => {
-    for (const body of ['{"query":"{ _service { sdl } }"}', '{"query":"{ _entities(representations: []) { __typename } }"}', "not json at all"]) {
+    for (const body of [
+      '{"query":"{ _service { sdl } }"}',
+      '{"query":"{ _entities(representations: []) { __typename } }"}',
+      "not json at all",
+    ]) {
       const answer = await raw(body, headers);
       expect(answer.status).toBe(401);
       const { errors } = JSON.parse(answer.body) as { errors: { extensions: { code: string } }[] };
@@ -65,7 +69,12 @@ describe("only the router gets in", () => {
 
 describe("who is calling", () => {
   it("reads nothing for an anonymous caller: the wallet is null with UNAUTHENTICATED", async () => {
-    const response = await postGraphQL(sandbox.graphqlUrl, WalletOverviewDocument, { id: "tester", currency: null, totalCurrency: "USD" }, viaRouter());
+    const response = await postGraphQL(
+      sandbox.graphqlUrl,
+      WalletOverviewDocument,
+      { id: "tester", currency: null, totalCurrency: "USD" },
+      viaRouter(),
+    );
     expect(response.data).toEqual({ wallet: null });
     expect(codes(response)).toEqual(["UNAUTHENTICATED"]);
   });
@@ -78,14 +87,27 @@ describe("who is calling", () => {
       "a token signed with another key",
       async () => {
         const { privateKey } = await generateKeyPair("ES256");
-        return new SignJWT({}).setProtectedHeader({ alg: "ES256" }).setSubject("tester").setIssuer(SANDBOX_ISSUER)
-          .setAudience(SANDBOX_AUDIENCE).setExpirationTime("5m").sign(privateKey);
+        return new SignJWT({})
+          .setProtectedHeader({ alg: "ES256" })
+          .setSubject("tester")
+          .setIssuer(SANDBOX_ISSUER)
+          .setAudience(SANDBOX_AUDIENCE)
+          .setExpirationTime("5m")
+          .sign(privateKey);
       },
     ],
-    ["an unsigned token", async () => `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from('{"sub":"tester"}').toString("base64url")}.`],
+    [
+      "an unsigned token",
+      async () => `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from('{"sub":"tester"}').toString("base64url")}.`,
+    ],
     ["garbage", async () => "not-a-token"],
   ])("refuses %s with 401 UNAUTHENTICATED", async (_name, makeToken) => {
-    const response = await postGraphQL(sandbox.graphqlUrl, WalletOverviewDocument, { id: "tester", currency: null, totalCurrency: "USD" }, viaRouter(await makeToken()));
+    const response = await postGraphQL(
+      sandbox.graphqlUrl,
+      WalletOverviewDocument,
+      { id: "tester", currency: null, totalCurrency: "USD" },
+      viaRouter(await makeToken()),
+    );
     expect(response.status).toBe(401);
     expect(codes(response)).toEqual(["UNAUTHENTICATED"]);
     expect(response.data ?? null).toBeNull();
@@ -94,14 +116,24 @@ describe("who is calling", () => {
 
 describe("what they may do", () => {
   it("reads its own wallet", async () => {
-    const response = await postGraphQL(sandbox.graphqlUrl, WalletOverviewDocument, { id: "tester", currency: "USD", totalCurrency: "USD" }, viaRouter(await userToken("tester")));
+    const response = await postGraphQL(
+      sandbox.graphqlUrl,
+      WalletOverviewDocument,
+      { id: "tester", currency: "USD", totalCurrency: "USD" },
+      viaRouter(await userToken("tester")),
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data?.wallet?.total).toBe("400.0");
     for (const simulator of Object.values(sandbox.simulators)) simulator.resetCalls();
   });
 
   it("never reads another user's wallet through wallet(id): null and FORBIDDEN", async () => {
-    const response = await postGraphQL(sandbox.graphqlUrl, WalletOverviewDocument, { id: "tester", currency: null, totalCurrency: "USD" }, viaRouter(await userToken("mallory")));
+    const response = await postGraphQL(
+      sandbox.graphqlUrl,
+      WalletOverviewDocument,
+      { id: "tester", currency: null, totalCurrency: "USD" },
+      viaRouter(await userToken("mallory")),
+    );
     expect(response.data).toEqual({ wallet: null });
     expect(codes(response)).toEqual(["FORBIDDEN"]);
   });
@@ -112,7 +144,13 @@ describe("what they may do", () => {
     const response = await postGraphQL<{ _entities: unknown[] }, unknown>(
       sandbox.graphqlUrl,
       query,
-      { representations: [{ __typename: "Wallet", id: "tester" }, { __typename: "User", id: "tester" }, { __typename: "Wallet", id: "mallory" }] },
+      {
+        representations: [
+          { __typename: "Wallet", id: "tester" },
+          { __typename: "User", id: "tester" },
+          { __typename: "Wallet", id: "mallory" },
+        ],
+      },
       viaRouter(await userToken("mallory")),
     );
     expect(response.data?._entities).toEqual([null, { id: "tester", wallet: null }, { id: "mallory", total: "0" }]);
@@ -121,7 +159,12 @@ describe("what they may do", () => {
   });
 
   it("reads any wallet with the read-all scope", async () => {
-    const response = await postGraphQL(sandbox.graphqlUrl, WalletOverviewDocument, { id: "tester", currency: "UAH", totalCurrency: "UAH" }, viaRouter(await userToken("support-desk", "wallet:read:all")));
+    const response = await postGraphQL(
+      sandbox.graphqlUrl,
+      WalletOverviewDocument,
+      { id: "tester", currency: "UAH", totalCurrency: "UAH" },
+      viaRouter(await userToken("support-desk", "wallet:read:all")),
+    );
     expect(response.data?.wallet?.total).toBe("531.1683");
     for (const simulator of Object.values(sandbox.simulators)) simulator.resetCalls();
   });
@@ -158,7 +201,7 @@ describe("hostile input", () => {
     const representations = Array.from({ length: 10_000 }, (_, i) => ({ __typename: "Wallet", id: `w${i}` }));
     const response = await postGraphQL(
       sandbox.graphqlUrl,
-      "query ($r: [_Any!]!) { _entities(representations: $r) { ... on Wallet { total(currency: \"USD\") } } }",
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Wallet { total(currency: "USD") } } }',
       { r: representations },
       operator(),
     );

@@ -395,19 +395,16 @@ function expectedWallet(testCase: Extract<Case, { op: "wallet" }>): Expected {
   return { kind: "valid", walletId: id };
 }
 
-const expectedOf = (testCase: Case): Expected =>
-  testCase.op === "refund" ? expectedRefund(testCase) : expectedWallet(testCase);
+const expectedOf = (testCase: Case): Expected => (testCase.op === "refund" ? expectedRefund(testCase) : expectedWallet(testCase));
 
-const mayCallProviders = (expected: Expected) =>
-  expected.kind === "valid" || (expected.kind === "badInput" && expected.callsAllowed);
+const mayCallProviders = (expected: Expected) => expected.kind === "valid" || (expected.kind === "badInput" && expected.callsAllowed);
 
 /* ------------------------------------------------------------------------------------------------
  * Generators.
  * ---------------------------------------------------------------------------------------------- */
 
 const char = (code: number) => String.fromCharCode(code);
-const digitString = (minLength: number, maxLength: number) =>
-  fc.string({ unit: fc.constantFrom(..."0123456789"), minLength, maxLength });
+const digitString = (minLength: number, maxLength: number) => fc.string({ unit: fc.constantFrom(..."0123456789"), minLength, maxLength });
 
 /** One "character" of a hostile string: ASCII mostly, then controls, C1, lone surrogates, any code point, oddities. */
 const hostileUnit = fc.oneof(
@@ -419,8 +416,29 @@ const hostileUnit = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.constantFrom(
-      "\u200b", "\u200d", "\u202e", "\u2028", "\u2029", "\ufeff", "\ufffd", "\uffff", "e\u0301", "👩‍👩‍👧", "😀", "İ", "ß",
-      "\\", '"', "'", "`", "$", "{", "}", "%", "\u0000", "\r\n",
+      "\u200b",
+      "\u200d",
+      "\u202e",
+      "\u2028",
+      "\u2029",
+      "\ufeff",
+      "\ufffd",
+      "\uffff",
+      "e\u0301",
+      "👩‍👩‍👧",
+      "😀",
+      "İ",
+      "ß",
+      "\\",
+      '"',
+      "'",
+      "`",
+      "$",
+      "{",
+      "}",
+      "%",
+      "\u0000",
+      "\r\n",
     ),
   },
 );
@@ -438,9 +456,37 @@ const boundaryString = fc
   .map(([length, unit]) => unit.repeat(length).slice(0, length));
 
 const specialString = fc.constantFrom(
-  "", " ", "\t", "\n", "null", "undefined", "NaN", "true", "[]", "{}", "__proto__", "constructor", "prototype", "toString",
-  "hasOwnProperty", "'; DROP TABLE refunds; --", '" OR 1=1 --', "${7*7}", "{{7*7}}", "../../etc/passwd", "%00", "%s%s%n",
-  "<script>alert(1)</script>", "\u0000tester", "tester\u0000", "tester", " tester", "TESTER", "tester\n", "\ud800", "\udfff",
+  "",
+  " ",
+  "\t",
+  "\n",
+  "null",
+  "undefined",
+  "NaN",
+  "true",
+  "[]",
+  "{}",
+  "__proto__",
+  "constructor",
+  "prototype",
+  "toString",
+  "hasOwnProperty",
+  "'; DROP TABLE refunds; --",
+  '" OR 1=1 --',
+  "${7*7}",
+  "{{7*7}}",
+  "../../etc/passwd",
+  "%00",
+  "%s%s%n",
+  "<script>alert(1)</script>",
+  "\u0000tester",
+  "tester\u0000",
+  "tester",
+  " tester",
+  "TESTER",
+  "tester\n",
+  "\ud800",
+  "\udfff",
 );
 
 const hostileString = fc.oneof(
@@ -453,12 +499,16 @@ const hostileString = fc.oneof(
 const jsonNumberText = fc
   .tuple(
     fc.boolean(),
-    fc.oneof(fc.constant("0"), fc.tuple(fc.integer({ min: 1, max: 9 }), digitString(0, 40)).map(([first, rest]) => `${first}${rest}`)),
+    fc.oneof(
+      fc.constant("0"),
+      fc.tuple(fc.integer({ min: 1, max: 9 }), digitString(0, 40)).map(([first, rest]) => `${first}${rest}`),
+    ),
     fc.option(digitString(1, 25), { nil: undefined }),
     fc.option(fc.tuple(fc.constantFrom("e", "E"), fc.constantFrom("", "+", "-"), digitString(1, 3)), { nil: undefined }),
   )
-  .map(([negative, integer, fraction, exponent]) =>
-    `${negative ? "-" : ""}${integer}${fraction === undefined ? "" : `.${fraction}`}${exponent === undefined ? "" : exponent.join("")}`,
+  .map(
+    ([negative, integer, fraction, exponent]) =>
+      `${negative ? "-" : ""}${integer}${fraction === undefined ? "" : `.${fraction}`}${exponent === undefined ? "" : exponent.join("")}`,
   );
 
 const jsonNumber: fc.Arbitrary<Json> = fc.oneof(
@@ -468,10 +518,25 @@ const jsonNumber: fc.Arbitrary<Json> = fc.oneof(
   fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }).map((value) => new RawJson(value.toString())),
   jsonNumberText.map((text) => new RawJson(text)),
   fc.constantFrom(
-    ...["-0", "-0.0", "0", "1.0", "1e2", "1E+400", "-1e400", "1e-400", "-1e-400", "9007199254740991", "9007199254740992",
-      "9007199254740993", "-9007199254740992", "0.1", "5e-324", "1.7976931348623157e308", "100000000000000000000"].map(
-      (text) => new RawJson(text),
-    ),
+    ...[
+      "-0",
+      "-0.0",
+      "0",
+      "1.0",
+      "1e2",
+      "1E+400",
+      "-1e400",
+      "1e-400",
+      "-1e-400",
+      "9007199254740991",
+      "9007199254740992",
+      "9007199254740993",
+      "-9007199254740992",
+      "0.1",
+      "5e-324",
+      "1.7976931348623157e308",
+      "100000000000000000000",
+    ].map((text) => new RawJson(text)),
   ),
 );
 
@@ -527,14 +592,44 @@ const nearCurrency = fc.oneof(
 
 const validProvider = fc.constant("lucky-monaco");
 const nearProvider = fc.constantFrom(
-  "kyren", "alphasms", "nami", "xpay", "Lucky-Monaco", "LUCKY-MONACO", "lucky-monaco ", " lucky-monaco", "lucky_monaco",
-  "luckymonaco", "lucky-monaco\u0000", "lucky-monaco\n", "lucky\u2010monaco", "__proto__", "constructor", "toString", "",
+  "kyren",
+  "alphasms",
+  "nami",
+  "xpay",
+  "Lucky-Monaco",
+  "LUCKY-MONACO",
+  "lucky-monaco ",
+  " lucky-monaco",
+  "lucky_monaco",
+  "luckymonaco",
+  "lucky-monaco\u0000",
+  "lucky-monaco\n",
+  "lucky\u2010monaco",
+  "__proto__",
+  "constructor",
+  "toString",
+  "",
 );
 
 const amountSpecials = fc.constantFrom(
-  "0.000000000000000001", "0.0000000000000000001", "999999999999999999", "1000000000000000000",
-  "999999999999999999.999999999999999999", "1.0000000000000000000", "0001", "00.5", "000000000000000000001.5",
-  "0", "-0", "0.000", "-0.00", "-1", "-0.5", "1", "0.1", "200.0",
+  "0.000000000000000001",
+  "0.0000000000000000001",
+  "999999999999999999",
+  "1000000000000000000",
+  "999999999999999999.999999999999999999",
+  "1.0000000000000000000",
+  "0001",
+  "00.5",
+  "000000000000000000001.5",
+  "0",
+  "-0",
+  "0.000",
+  "-0.00",
+  "-1",
+  "-0.5",
+  "1",
+  "0.1",
+  "200.0",
 );
 const amountText = fc
   .tuple(
@@ -544,16 +639,23 @@ const amountText = fc
     fc.option(digitString(1, 21), { nil: undefined }),
     fc.constantFrom("", "", "0", "000"),
   )
-  .map(([sign, zeros, integer, fraction, trailing]) => `${sign}${zeros}${integer}${fraction === undefined ? "" : `.${fraction}${trailing}`}`);
-const validAmount = fc.oneof(
-  fc
-    .tuple(
-      fc.oneof(fc.constant("0"), fc.tuple(fc.integer({ min: 1, max: 9 }), digitString(0, 17)).map(([first, rest]) => `${first}${rest}`)),
-      fc.option(digitString(1, 18), { nil: undefined }),
-    )
-    .map(([integer, fraction]) => (fraction === undefined ? integer : `${integer}.${fraction}`)),
-  fc.constantFrom("1", "0.01", "200.0", "0.000000000000000001", "999999999999999999.999999999999999999", "1.0000000000000000000"),
-).filter((text) => !amountProblem(text));
+  .map(
+    ([sign, zeros, integer, fraction, trailing]) => `${sign}${zeros}${integer}${fraction === undefined ? "" : `.${fraction}${trailing}`}`,
+  );
+const validAmount = fc
+  .oneof(
+    fc
+      .tuple(
+        fc.oneof(
+          fc.constant("0"),
+          fc.tuple(fc.integer({ min: 1, max: 9 }), digitString(0, 17)).map(([first, rest]) => `${first}${rest}`),
+        ),
+        fc.option(digitString(1, 18), { nil: undefined }),
+      )
+      .map(([integer, fraction]) => (fraction === undefined ? integer : `${integer}.${fraction}`)),
+    fc.constantFrom("1", "0.01", "200.0", "0.000000000000000001", "999999999999999999.999999999999999999", "1.0000000000000000000"),
+  )
+  .filter((text) => !amountProblem(text));
 /** A few KB of digits: huge, tiny, or only trailing zeros (which the service does not count as decimals). */
 const longAmount = fc
   .tuple(fc.integer({ min: 19, max: 4000 }), fc.constantFrom("huge", "tiny", "zeros", "digits"))
@@ -574,8 +676,37 @@ const nearAmount = fc.oneof(
   amountSpecials,
   longAmount,
   fc.constantFrom(
-    " 1", "1 ", "+1", ".5", "5.", "1e5", "1E-3", "1e+2", "NaN", "-NaN", "Infinity", "-Infinity", "0x1A", "0b1", "1_000", "1,50",
-    "١٢", "１", "--1", "1..2", "", "-", "−1", "1.5.", "1/2", "½", "1.", "-.5", "0.", "\u00001", "1\n",
+    " 1",
+    "1 ",
+    "+1",
+    ".5",
+    "5.",
+    "1e5",
+    "1E-3",
+    "1e+2",
+    "NaN",
+    "-NaN",
+    "Infinity",
+    "-Infinity",
+    "0x1A",
+    "0b1",
+    "1_000",
+    "1,50",
+    "١٢",
+    "１",
+    "--1",
+    "1..2",
+    "",
+    "-",
+    "−1",
+    "1.5.",
+    "1/2",
+    "½",
+    "1.",
+    "-.5",
+    "0.",
+    "\u00001",
+    "1\n",
   ),
 );
 
@@ -586,7 +717,11 @@ const validUuid = fc.oneof(
   { weight: 1, arbitrary: fc.uuid() },
   {
     weight: 1,
-    arbitrary: fc.constantFrom("00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff", "FFFFFFFF-ffff-FFFF-ffff-FFFFFFFFFFFF"),
+    arbitrary: fc.constantFrom(
+      "00000000-0000-0000-0000-000000000000",
+      "ffffffff-ffff-ffff-ffff-ffffffffffff",
+      "FFFFFFFF-ffff-FFFF-ffff-FFFFFFFFFFFF",
+    ),
   },
 );
 const nearUuid = fc.oneof(
@@ -673,22 +808,29 @@ const refundInputJson: fc.Arbitrary<Json> = fc.oneof(
 const variablesAround = (operationVariables: fc.Arbitrary<[string, Json][]>): fc.Arbitrary<Json | Missing> =>
   fc.oneof(
     { weight: 20, arbitrary: operationVariables.map((entries) => new JsonObject(entries)) },
-    { weight: 1, arbitrary: fc.tuple(operationVariables, fc.tuple(extraKey, smallJson)).map(([entries, extra]) => new JsonObject([...entries, extra])) },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(operationVariables, fc.tuple(extraKey, smallJson)).map(([entries, extra]) => new JsonObject([...entries, extra])),
+    },
     { weight: 1, arbitrary: fc.constantFrom<Json | Missing>(MISSING, null, [], "input", 1, new JsonObject([])) },
   );
 
-const refundVariablesCase: fc.Arbitrary<Case> = variablesAround(refundInputJson.map((input) => [["input", input]])).map(
-  (variables) => ({ op: "refund", mode: "variables", variables }),
-);
+const refundVariablesCase: fc.Arbitrary<Case> = variablesAround(refundInputJson.map((input) => [["input", input]])).map((variables) => ({
+  op: "refund",
+  mode: "variables",
+  variables,
+}));
 
 // Literals.
 
-const enumName = fc.oneof(fc.constantFrom("USD", "lucky_monaco", "tester", "NaN", "Infinity"), fc.stringMatching(/^[_A-Za-z][_0-9A-Za-z]{0,8}$/)).filter(
-  (name) => !["true", "false", "null"].includes(name),
-);
+const enumName = fc
+  .oneof(fc.constantFrom("USD", "lucky_monaco", "tester", "NaN", "Infinity"), fc.stringMatching(/^[_A-Za-z][_0-9A-Za-z]{0,8}$/))
+  .filter((name) => !["true", "false", "null"].includes(name));
 const intLiteral = fc.oneof(
   fc.integer().map((n) => String(n)),
-  fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 9 }), digitString(0, 30)).map(([negative, first, rest]) => `${negative ? "-" : ""}${first}${rest}`),
+  fc
+    .tuple(fc.boolean(), fc.integer({ min: 1, max: 9 }), digitString(0, 30))
+    .map(([negative, first, rest]) => `${negative ? "-" : ""}${first}${rest}`),
   fc.constantFrom("0", "-0", "1", "9007199254740993", "1000000000000000000", "999999999999999999"),
   fc.integer({ min: 19, max: 3000 }).map((length) => `1${"0".repeat(length)}`),
 );
@@ -713,9 +855,9 @@ const otherLiteral: fc.Arbitrary<Literal> = fc.oneof(
 );
 
 const stringLiteral = (strings: fc.Arbitrary<string>): fc.Arbitrary<Literal> =>
-  fc.tuple(strings, fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) })).map(
-    ([value, escapeAll]): Literal => ({ kind: "string", value, escapeAll }),
-  );
+  fc
+    .tuple(strings, fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }))
+    .map(([value, escapeAll]): Literal => ({ kind: "string", value, escapeAll }));
 
 const literalFor = (pool: FieldPool, extra: fc.Arbitrary<Literal>[] = []): fc.Arbitrary<Literal> =>
   fc.oneof(
@@ -803,7 +945,10 @@ const walletVariablesCase: fc.Arbitrary<Case> = fc
 const walletLiteralCase: fc.Arbitrary<Case> = fc
   .tuple(
     walletShape,
-    fc.option<Literal, Missing>(literalFor(WALLET_ID_POOL, [intLiteral.map((text): Literal => ({ kind: "int", text }))]), { nil: MISSING, freq: 30 }),
+    fc.option<Literal, Missing>(literalFor(WALLET_ID_POOL, [intLiteral.map((text): Literal => ({ kind: "int", text }))]), {
+      nil: MISSING,
+      freq: 30,
+    }),
     fc.option<Literal, Missing>(literalFor(CURRENCY_POOL), { nil: MISSING, freq: 4 }),
   )
   .map(([shape, id, currency]) => ({ op: "wallet", mode: "literal", shape, id, currency }));
@@ -847,8 +992,7 @@ async function send(body: string, to: Sandbox = sandbox): Promise<GraphQLAnswer>
 }
 
 const providerCalls = () => Object.values(sandbox.simulators).reduce((sum, simulator) => sum + simulator.calls(), 0);
-const callsBySimulator = () =>
-  Object.fromEntries(Object.entries(sandbox.simulators).map(([name, simulator]) => [name, simulator.calls()]));
+const callsBySimulator = () => Object.fromEntries(Object.entries(sandbox.simulators).map(([name, simulator]) => [name, simulator.calls()]));
 const resetCalls = () => {
   for (const simulator of Object.values(sandbox.simulators)) simulator.resetCalls();
 };
@@ -890,9 +1034,7 @@ class CaseFailure extends Error {}
 /** Every check one answer must pass; returns the refusal kinds it carried. */
 function judge(testCase: Case, expected: Expected, answer: GraphQLAnswer): string[] {
   const fail = (reason: string): never => {
-    throw new CaseFailure(
-      `${reason}\n  expected: ${JSON.stringify(expected)}\n${exchange(testCase, answer)}`,
-    );
+    throw new CaseFailure(`${reason}\n  expected: ${JSON.stringify(expected)}\n${exchange(testCase, answer)}`);
   };
 
   if (answer.status >= 500) fail(`HTTP ${answer.status}: a server error`);
@@ -980,9 +1122,7 @@ async function findCaller(cases: { testCase: Case; expected: Expected }[]): Prom
     resetCalls();
     const answer = await send(bodyOf(testCase));
     if (providerCalls() > 0) {
-      culprits.push(
-        `${JSON.stringify(callsBySimulator())} for ${JSON.stringify(expected)}\n${exchange(testCase, answer)}`,
-      );
+      culprits.push(`${JSON.stringify(callsBySimulator())} for ${JSON.stringify(expected)}\n${exchange(testCase, answer)}`);
     }
   }
   resetCalls();
@@ -1009,10 +1149,12 @@ beforeAll(async () => {
   });
   configuredProviders = new Set(sandbox.providers.map((provider) => provider.id));
   refundingProviders = new Set(
-    sandbox.providers.map((provider) => provider.id).filter((id) => {
-      const provider = sandbox.services.providers.get(id);
-      return provider?.info.canRefund === true && provider.refund !== undefined;
-    }),
+    sandbox.providers
+      .map((provider) => provider.id)
+      .filter((id) => {
+        const provider = sandbox.services.providers.get(id);
+        return provider?.info.canRefund === true && provider.refund !== undefined;
+      }),
   );
 });
 

@@ -79,14 +79,21 @@ const saneDecimal: fc.Arbitrary<AmountText> = fc
   .tuple(fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.option(digitString(1, 8), { nil: undefined }))
   .map(([integer, fraction]) => ({ text: fraction === undefined ? `${integer}` : `${integer}.${fraction}`, hostile: false }));
 
-const saneInteger: fc.Arbitrary<AmountText> = fc.bigInt({ min: 0n, max: 10n ** 14n }).map((value) => ({ text: `${value}`, hostile: false }));
+const saneInteger: fc.Arbitrary<AmountText> = fc
+  .bigInt({ min: 0n, max: 10n ** 14n })
+  .map((value) => ({ text: `${value}`, hostile: false }));
 
 /** Beyond 18 integer digits or 18 decimals, however it is written. */
 const hostileNumber: fc.Arbitrary<AmountText> = fc
   .oneof(
     fc.constantFrom("1e-1000000000", "1e-10000000", "9e999999999", "1E+400", "1e-400", "5e-324", "1.7976931348623157e308", "1e18", "1e-19"),
     fc
-      .tuple(fc.integer({ min: 1, max: 9 }), fc.constantFrom("e", "E"), fc.constantFrom("", "+", "-"), fc.integer({ min: 19, max: 2_000_000_000 }))
+      .tuple(
+        fc.integer({ min: 1, max: 9 }),
+        fc.constantFrom("e", "E"),
+        fc.constantFrom("", "+", "-"),
+        fc.integer({ min: 19, max: 2_000_000_000 }),
+      )
       .map(([digit, e, sign, exponent]) => `${digit}${e}${sign}${exponent}`),
     fc.integer({ min: 19, max: 20_000 }).map((length) => `0.${"1".repeat(length)}`),
     fc.integer({ min: 19, max: 20_000 }).map((length) => `0.${"0".repeat(length)}`),
@@ -96,7 +103,20 @@ const hostileNumber: fc.Arbitrary<AmountText> = fc
   .map((text) => ({ text, hostile: true }));
 
 /** Values of the wrong type where an amount belongs. */
-const wrongType = fc.constantFrom("true", "null", "{}", "[]", '{"$numberDecimal":"1"}', '"NaN"', '"Infinity"', '"-"', '""', '"1,5"', '" 1"', '"0x10"');
+const wrongType = fc.constantFrom(
+  "true",
+  "null",
+  "{}",
+  "[]",
+  '{"$numberDecimal":"1"}',
+  '"NaN"',
+  '"Infinity"',
+  '"-"',
+  '""',
+  '"1,5"',
+  '" 1"',
+  '"0x10"',
+);
 
 /** An amount as a protocol that writes JSON numbers may send it: the number, the same text as a string, or another type. */
 function jsonNumberField(amount: fc.Arbitrary<AmountText>): fc.Arbitrary<{ json: string; hostile: boolean; typed: boolean }> {
@@ -146,25 +166,27 @@ function shown(answer: Generated): Generated {
 }
 
 const alphaSmsAnswer: fc.Arbitrary<Generated> = fc.oneof(
-  fc.tuple(jsonNumberField(anyAmount), currencyJson).map(([amount, currency]) =>
-    generated(`{"success":true,"data":[{"success":true,"data":{"amount":${amount.json},"currency":${currency}}}]}`, [amount], "amount"),
-  ),
   fc
-    .tuple(fc.integer({ min: 2, max: 2_000 }), jsonNumberField(saneDecimal))
-    .map(([count, amount]) => {
-      const item = `{"success":true,"data":{"amount":${amount.json},"currency":"UAH"}}`;
-      return shown({ status: 200, body: `{"success":true,"data":[${Array(count).fill(item).join(",")}]}`, mustFail: false, kind: "many" });
-    }),
-  fc.constantFrom(
-    '{"success":true,"data":[{"success":true,"data":{"amount":1,"amount":2,"currency":"UAH"}}]}',
-    '{"success":true,"data":[{"success":true,"data":{"currency":"UAH"}}]}',
-    '{"success":true,"data":[{"success":true,"data":{"amount":5,"currency":"UAH","extra":{"deep":[1,2,3]}}}],"more":1}',
-    '{"success":"yes","data":[]}',
-    '{"success":false,"error":"Access denied"}',
-    `{"success":false,"error":"${"x".repeat(20_000)}"}`,
-    '{"success":true,"data":[{"success":false,"error":"Insufficient rights"}]}',
-    '{"success":true,"success":false,"data":[]}',
-  ).map((body) => shown({ status: 200, body, mustFail: false, kind: "shape" })),
+    .tuple(jsonNumberField(anyAmount), currencyJson)
+    .map(([amount, currency]) =>
+      generated(`{"success":true,"data":[{"success":true,"data":{"amount":${amount.json},"currency":${currency}}}]}`, [amount], "amount"),
+    ),
+  fc.tuple(fc.integer({ min: 2, max: 2_000 }), jsonNumberField(saneDecimal)).map(([count, amount]) => {
+    const item = `{"success":true,"data":{"amount":${amount.json},"currency":"UAH"}}`;
+    return shown({ status: 200, body: `{"success":true,"data":[${Array(count).fill(item).join(",")}]}`, mustFail: false, kind: "many" });
+  }),
+  fc
+    .constantFrom(
+      '{"success":true,"data":[{"success":true,"data":{"amount":1,"amount":2,"currency":"UAH"}}]}',
+      '{"success":true,"data":[{"success":true,"data":{"currency":"UAH"}}]}',
+      '{"success":true,"data":[{"success":true,"data":{"amount":5,"currency":"UAH","extra":{"deep":[1,2,3]}}}],"more":1}',
+      '{"success":"yes","data":[]}',
+      '{"success":false,"error":"Access denied"}',
+      `{"success":false,"error":"${"x".repeat(20_000)}"}`,
+      '{"success":true,"data":[{"success":false,"error":"Insufficient rights"}]}',
+      '{"success":true,"success":false,"data":[]}',
+    )
+    .map((body) => shown({ status: 200, body, mustFail: false, kind: "shape" })),
   junk,
 );
 
@@ -176,25 +198,29 @@ const namiEntry = fc
   }));
 
 const namiAnswer: fc.Arbitrary<Generated> = fc.oneof(
-  fc.array(namiEntry, { minLength: 1, maxLength: 4 }).map((entries) =>
-    generated(`{"status":"ok","data":{${entries.map((entry) => entry.text).join(",")}}}`, entries, "amount"),
+  fc
+    .array(namiEntry, { minLength: 1, maxLength: 4 })
+    .map((entries) => generated(`{"status":"ok","data":{${entries.map((entry) => entry.text).join(",")}}}`, entries, "amount")),
+  fc.integer({ min: 500, max: 3_000 }).map((count) =>
+    shown({
+      status: 200,
+      body: `{"status":"ok","data":{${Array.from({ length: count }, (_, id) => `"${id}":{"value":1.5,"locked_value":0.5,"type":0}`).join(",")}}}`,
+      mustFail: false,
+      kind: "many",
+    }),
   ),
-  fc.integer({ min: 500, max: 3_000 }).map((count) => shown({
-    status: 200,
-    body: `{"status":"ok","data":{${Array.from({ length: count }, (_, id) => `"${id}":{"value":1.5,"locked_value":0.5,"type":0}`).join(",")}}}`,
-    mustFail: false,
-    kind: "many",
-  })),
-  fc.constantFrom(
-    '{"status":"ok","data":{"9":{"value":1,"value":2,"locked_value":0,"type":0}}}',
-    '{"status":"ok","data":{"9":{"value":1,"type":0}}}',
-    '{"status":"ok","data":{"9":{"value":1,"locked_value":2,"type":0}}}',
-    '{"status":"ok","data":{"BTC":{"value":1,"locked_value":0,"type":0}}}',
-    '{"status":"ok","data":[]}',
-    '{"status":"BROKER_ERROR","code":1,"message":"bad"}',
-    `{"status":"BROKER_ERROR","code":1,"message":"${"m".repeat(20_000)}"}`,
-    '{"status":"ok","data":{"9":{"value":1,"locked_value":0,"type":0,"extra":[1e999999999]}}}',
-  ).map((body) => shown({ status: 200, body, mustFail: false, kind: "shape" })),
+  fc
+    .constantFrom(
+      '{"status":"ok","data":{"9":{"value":1,"value":2,"locked_value":0,"type":0}}}',
+      '{"status":"ok","data":{"9":{"value":1,"type":0}}}',
+      '{"status":"ok","data":{"9":{"value":1,"locked_value":2,"type":0}}}',
+      '{"status":"ok","data":{"BTC":{"value":1,"locked_value":0,"type":0}}}',
+      '{"status":"ok","data":[]}',
+      '{"status":"BROKER_ERROR","code":1,"message":"bad"}',
+      `{"status":"BROKER_ERROR","code":1,"message":"${"m".repeat(20_000)}"}`,
+      '{"status":"ok","data":{"9":{"value":1,"locked_value":0,"type":0,"extra":[1e999999999]}}}',
+    )
+    .map((body) => shown({ status: 200, body, mustFail: false, kind: "shape" })),
   junk,
 );
 
@@ -213,16 +239,18 @@ const xpayAnswer: fc.Arbitrary<Generated> = fc.oneof(
       "amount",
     ),
   ),
-  fc.constantFrom(
-    `{"Code":200,"Message":"done","Data":{"DecodedData":${JSON.stringify(`{"uuid":"${INSTRUMENT}","Sum":1,"Sum":2}`)}}}`,
-    `{"Code":200,"Message":"done","Data":{"DecodedData":${JSON.stringify(`{"uuid":"another","Sum":100}`)}}}`,
-    `{"Code":200,"Message":"done","Data":{"DecodedData":"not json"}}`,
-    '{"Code":200,"Message":"done","Data":{"EncodedData":"AAAA"}}',
-    '{"Code":200,"Message":"fail","Data":{"OperationID":1,"OperationStatus":21,"Reason":3}}',
-    '{"Code":102,"Message":"needACS"}',
-    `{"Code":200,"Message":"${"z".repeat(20_000)}"}`,
-    '{"Code":1e999999999,"Message":"done"}',
-  ).map((body) => shown({ status: 200, body, mustFail: false, kind: "shape" })),
+  fc
+    .constantFrom(
+      `{"Code":200,"Message":"done","Data":{"DecodedData":${JSON.stringify(`{"uuid":"${INSTRUMENT}","Sum":1,"Sum":2}`)}}}`,
+      `{"Code":200,"Message":"done","Data":{"DecodedData":${JSON.stringify(`{"uuid":"another","Sum":100}`)}}}`,
+      `{"Code":200,"Message":"done","Data":{"DecodedData":"not json"}}`,
+      '{"Code":200,"Message":"done","Data":{"EncodedData":"AAAA"}}',
+      '{"Code":200,"Message":"fail","Data":{"OperationID":1,"OperationStatus":21,"Reason":3}}',
+      '{"Code":102,"Message":"needACS"}',
+      `{"Code":200,"Message":"${"z".repeat(20_000)}"}`,
+      '{"Code":1e999999999,"Message":"done"}',
+    )
+    .map((body) => shown({ status: 200, body, mustFail: false, kind: "shape" })),
   junk,
 );
 
@@ -245,31 +273,39 @@ const slotInfoAnswer: fc.Arbitrary<Generated> = fc.oneof(
         "amount",
       ),
     ),
-  fc.integer({ min: 500, max: 3_000 }).map((count) => shown({
-    status: 200,
-    body: `{"status":"OK","uuid":"__UUID__","wallet":{${Array.from({ length: count }, (_, i) => `"C${i}":"1.00"`).join(",")}}}`,
-    mustFail: false,
-    kind: "many",
-  })),
-  fc.constantFrom(
-    '{"status":"OK","uuid":"__UUID__","wallet":{"USD":"1.0","USD":"2.0"}}',
-    '{"status":"OK","uuid":"__UUID__"}',
-    '{"status":"OK","uuid":"another","wallet":{"USD":"1.0"}}',
-    '{"status":"Failed","uuid":"__UUID__","code":2,"reason":"Have no Wallet"}',
-    `{"status":"Failed","uuid":"__UUID__","code":9,"reason":"${"r".repeat(20_000)}"}`,
-    '{"status":"Failed","uuid":"__UUID__","code":1e999999999}',
-    '{"status":"OK","uuid":"__UUID__","wallet":{"USD":"1.0"},"extra":[1e-999999999]}',
-  ).map((body) => shown({ status: 200, body, mustFail: false, kind: "shape" })),
+  fc.integer({ min: 500, max: 3_000 }).map((count) =>
+    shown({
+      status: 200,
+      body: `{"status":"OK","uuid":"__UUID__","wallet":{${Array.from({ length: count }, (_, i) => `"C${i}":"1.00"`).join(",")}}}`,
+      mustFail: false,
+      kind: "many",
+    }),
+  ),
+  fc
+    .constantFrom(
+      '{"status":"OK","uuid":"__UUID__","wallet":{"USD":"1.0","USD":"2.0"}}',
+      '{"status":"OK","uuid":"__UUID__"}',
+      '{"status":"OK","uuid":"another","wallet":{"USD":"1.0"}}',
+      '{"status":"Failed","uuid":"__UUID__","code":2,"reason":"Have no Wallet"}',
+      `{"status":"Failed","uuid":"__UUID__","code":9,"reason":"${"r".repeat(20_000)}"}`,
+      '{"status":"Failed","uuid":"__UUID__","code":1e999999999}',
+      '{"status":"OK","uuid":"__UUID__","wallet":{"USD":"1.0"},"extra":[1e-999999999]}',
+    )
+    .map((body) => shown({ status: 200, body, mustFail: false, kind: "shape" })),
   junk,
 );
 
 const slotBalanceAnswer: fc.Arbitrary<Generated> = fc.oneof(
-  decimalStringField(anyAmount).map((amount) => generated(`{"status":"OK","uuid":"__UUID__","balance":${amount.json}}`, [amount], "amount")),
-  fc.constantFrom(
-    '{"status":"OK","uuid":"__UUID__","balance":"1.0","balance":"2.0"}',
-    '{"status":"OK","uuid":"__UUID__"}',
-    '{"status":"Failed","uuid":"__UUID__","code":3,"reason":"Not Enough Balance"}',
-  ).map((body) => shown({ status: 200, body, mustFail: false, kind: "shape" })),
+  decimalStringField(anyAmount).map((amount) =>
+    generated(`{"status":"OK","uuid":"__UUID__","balance":${amount.json}}`, [amount], "amount"),
+  ),
+  fc
+    .constantFrom(
+      '{"status":"OK","uuid":"__UUID__","balance":"1.0","balance":"2.0"}',
+      '{"status":"OK","uuid":"__UUID__"}',
+      '{"status":"Failed","uuid":"__UUID__","code":3,"reason":"Not Enough Balance"}',
+    )
+    .map((body) => shown({ status: 200, body, mustFail: false, kind: "shape" })),
   junk,
 );
 
@@ -336,13 +372,27 @@ beforeAll(async () => {
     const common = { ...limits, id, name: id, baseUrl: hostile.baseUrl(id) };
     switch (kind) {
       case "slot-info":
-        return { ...common, protocol: "slot-spec", partnerId: "p", token: "t", currencies: ["USD", "EUR"], userInfo: true, canRefund: false };
+        return {
+          ...common,
+          protocol: "slot-spec",
+          partnerId: "p",
+          token: "t",
+          currencies: ["USD", "EUR"],
+          userInfo: true,
+          canRefund: false,
+        };
       case "slot-balance":
         return { ...common, protocol: "slot-spec", partnerId: "p", token: "t", currencies: ["USD"], userInfo: false, canRefund: true };
       case "alphasms":
         return { ...common, protocol: "alphasms", accounts: [{ ref: "main", apiKey: "k" }], maxItemsPerCall: 50 };
       case "nami":
-        return { ...common, protocol: "nami", accounts: [{ ref: "main", apiKey: "k", apiSecret: "s" }], walletTypes: ["spot"], assets: NAMI_ASSETS };
+        return {
+          ...common,
+          protocol: "nami",
+          accounts: [{ ref: "main", apiKey: "k", apiSecret: "s" }],
+          walletTypes: ["spot"],
+          assets: NAMI_ASSETS,
+        };
       case "xpay":
         return {
           ...common,
@@ -362,10 +412,18 @@ beforeAll(async () => {
       kind === "alphasms" || kind === "nami"
         ? { walletId: WALLET, providerId: id, accountRef: "main", details: {} }
         : kind === "xpay"
-          ? { walletId: WALLET, providerId: id, accountRef: "card", details: { instrumentUuid: INSTRUMENT, phone: "380501234567", deviceId: "d" } }
+          ? {
+              walletId: WALLET,
+              providerId: id,
+              accountRef: "card",
+              details: { instrumentUuid: INSTRUMENT, phone: "380501234567", deviceId: "d" },
+            }
           : undefined;
     if (link) expect((await services.accountLinks.link(link, link.details)).userErrors).toEqual([]);
-    hostile.answer(id, answerWith((request) => (request.path === "/user/refund" ? current?.refund : current?.answers[id])));
+    hostile.answer(
+      id,
+      answerWith((request) => (request.path === "/user/refund" ? current?.refund : current?.answers[id])),
+    );
   }
   server = await startTrustedServer(services);
   // Warmed up on sane answers, so that compiling the code paths is not counted as the cost of the first hostile one.
@@ -402,7 +460,11 @@ interface Posted {
 }
 
 async function post(query: string, variables: Record<string, unknown>): Promise<Posted> {
-  const response = await fetch(server.graphqlUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(server.graphqlUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
   const text = await response.text();
   return { status: response.status, bytes: Buffer.byteLength(text), body: JSON.parse(text) as Posted["body"] };
 }
@@ -458,7 +520,10 @@ function checkWallet(answer: Posted, generated: Round): void {
     if (answer.mustFail) {
       stats.mustFail++;
       expect(shownMoney, `${id} showed money from ${answer.body.slice(0, 200)}`).toEqual([]);
-      expect(failed.map((failure) => failure.code), `${id}: ${answer.body.slice(0, 200)}`).toContain(FailureCode.BAD_RESPONSE);
+      expect(
+        failed.map((failure) => failure.code),
+        `${id}: ${answer.body.slice(0, 200)}`,
+      ).toContain(FailureCode.BAD_RESPONSE);
     }
   }
 }
@@ -467,7 +532,10 @@ function checkRefund(answer: Posted, generated: Generated): void {
   expect(answer.status).toBe(200);
   expect(answer.body.errors).toBeUndefined();
   expect(answer.bytes).toBeLessThan(MAX_ANSWER_BYTES);
-  const result = answer.body.data?.refund as { refund: { status: string; balanceAfter: string | null } | null; userErrors: { code: string }[] };
+  const result = answer.body.data?.refund as {
+    refund: { status: string; balanceAfter: string | null } | null;
+    userErrors: { code: string }[];
+  };
   stats.answers["slot-spec"]!++;
   if (result.refund?.status === "SUCCEEDED") {
     stats.refunds.succeeded++;
@@ -545,14 +613,42 @@ describe("the answers that once stalled, killed or nulled the wallet", () => {
   }
 
   it.each([
-    ["alphasms-1", '{"success":true,"data":[{"success":true,"data":{"amount":1e-1000000000,"currency":"UAH"}}]}', /data\.0\.data\.amount: the amount has an exponent out of range/],
+    [
+      "alphasms-1",
+      '{"success":true,"data":[{"success":true,"data":{"amount":1e-1000000000,"currency":"UAH"}}]}',
+      /data\.0\.data\.amount: the amount has an exponent out of range/,
+    ],
     ["alphasms-1", '{"success":true,"data":[{"success":true,"data":{"amount":1e-10000000,"currency":"UAH"}}]}', /data\.0\.data\.amount/],
-    ["alphasms-1", '{"success":true,"data":[{"success":true,"data":{"amount":9e9000000000000000,"currency":"UAH"}}]}', /data\.0\.data\.amount/],
-    ["nami-1", '{"status":"ok","data":{"22":{"value":1,"locked_value":1e-1000000000,"type":0}}}', /data\.22\.locked_value: the amount has an exponent/],
-    ["slot-balance-1", `{"status":"OK","uuid":"__UUID__","balance":"0.${"1".repeat(900_000)}"}`, /more than 65536 characters of text at balance/],
-    ["slot-info-1", `{"status":"OK","uuid":"__UUID__","wallet":{${Array.from({ length: 40_000 }, (_, i) => `"C${i}":"1.00"`).join(",")}}}`, /more than 65536 characters of text at wallet$/],
-    ["nami-2", `{"status":"ok","data":{${Array.from({ length: 1_500 }, (_, i) => `"${i}":{"value":1,"locked_value":0,"type":0}`).join(",")}}}`, /at data: lists more than 1000 entries/],
-    ["xpay-1", `{"Code":200,"Message":"done","Data":{"DecodedData":${JSON.stringify(`{"uuid":"${INSTRUMENT}","Sum":${"9".repeat(800_000)}}`)}}}`, /more than 65536 characters of text at Data\.DecodedData/],
+    [
+      "alphasms-1",
+      '{"success":true,"data":[{"success":true,"data":{"amount":9e9000000000000000,"currency":"UAH"}}]}',
+      /data\.0\.data\.amount/,
+    ],
+    [
+      "nami-1",
+      '{"status":"ok","data":{"22":{"value":1,"locked_value":1e-1000000000,"type":0}}}',
+      /data\.22\.locked_value: the amount has an exponent/,
+    ],
+    [
+      "slot-balance-1",
+      `{"status":"OK","uuid":"__UUID__","balance":"0.${"1".repeat(900_000)}"}`,
+      /more than 65536 characters of text at balance/,
+    ],
+    [
+      "slot-info-1",
+      `{"status":"OK","uuid":"__UUID__","wallet":{${Array.from({ length: 40_000 }, (_, i) => `"C${i}":"1.00"`).join(",")}}}`,
+      /more than 65536 characters of text at wallet$/,
+    ],
+    [
+      "nami-2",
+      `{"status":"ok","data":{${Array.from({ length: 1_500 }, (_, i) => `"${i}":{"value":1,"locked_value":0,"type":0}`).join(",")}}}`,
+      /at data: lists more than 1000 entries/,
+    ],
+    [
+      "xpay-1",
+      `{"Code":200,"Message":"done","Data":{"DecodedData":${JSON.stringify(`{"uuid":"${INSTRUMENT}","Sum":${"9".repeat(800_000)}}`)}}}`,
+      /more than 65536 characters of text at Data\.DecodedData/,
+    ],
   ])("%s answering %#: that provider is a BAD_RESPONSE naming the field, the others still count", async (id, body, message) => {
     current = only(id, body);
     const rss = process.memoryUsage.rss();
@@ -569,14 +665,21 @@ describe("the answers that once stalled, killed or nulled the wallet", () => {
     expect(answer.status).toBe(200);
     expect(answer.body.errors).toBeUndefined();
     const wallet = answer.body.data?.wallet as WalletAnswer;
-    expect(wallet.failures, JSON.stringify(wallet.failures)).toEqual([{ provider: { id }, code: FailureCode.BAD_RESPONSE, message: expect.stringMatching(message) }]);
-    expect(new Set(wallet.balances.map((balance) => balance.provider.id))).toEqual(new Set(INSTANCES.map((instance) => instance.id).filter((other) => other !== id)));
+    expect(wallet.failures, JSON.stringify(wallet.failures)).toEqual([
+      { provider: { id }, code: FailureCode.BAD_RESPONSE, message: expect.stringMatching(message) },
+    ]);
+    expect(new Set(wallet.balances.map((balance) => balance.provider.id))).toEqual(
+      new Set(INSTANCES.map((instance) => instance.id).filter((other) => other !== id)),
+    );
     expect(answer.bytes).toBeLessThan(MAX_ANSWER_BYTES);
     expect((used.user + used.system) / 1_000).toBeLessThan(MAX_CPU_MS_PER_QUERY);
   });
 
   it("a refund answer whose balance after has 800,000 digits is not a success, and the ledger keeps no such amount", async () => {
-    current = { ...only("slot-balance-1", SANE["slot-balance"]), refund: plain(`{"status":"OK","uuid":"__UUID__","currency":"USD","amount":"1.00","balance":"${"9".repeat(800_000)}"}`) };
+    current = {
+      ...only("slot-balance-1", SANE["slot-balance"]),
+      refund: plain(`{"status":"OK","uuid":"__UUID__","currency":"USD","amount":"1.00","balance":"${"9".repeat(800_000)}"}`),
+    };
     const answer = await post(REFUND_MUTATION, {
       input: { walletId: WALLET, providerId: "slot-balance-1", currency: "USD", amount: "1.00", idempotencyKey: randomUUID() },
     });

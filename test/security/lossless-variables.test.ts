@@ -92,10 +92,9 @@ describe.each(STORE_KINDS)("lossless request bodies on $name", (kind) => {
 
   it("still coerces Int and ID variables written as JSON numbers", async () => {
     const history = await post(
-      JSON.stringify({ query: "query ($id: ID!, $first: Int!) { wallet(id: $id) { id refunds(first: $first) { edges { cursor } } } }" }).replace(
-        /}$/,
-        ',"variables":{"id":"tester","first":10}}',
-      ),
+      JSON.stringify({
+        query: "query ($id: ID!, $first: Int!) { wallet(id: $id) { id refunds(first: $first) { edges { cursor } } } }",
+      }).replace(/}$/, ',"variables":{"id":"tester","first":10}}'),
     );
     expect(history.body.errors).toBeUndefined();
     expect(history.body.data?.wallet).toMatchObject({ id: "tester" });
@@ -106,7 +105,9 @@ describe.each(STORE_KINDS)("lossless request bodies on $name", (kind) => {
     const byLargeNumber = await post(`{"query":"query ($id: ID!) { wallet(id: $id) { id } }","variables":{"id":12345678901234567890}}`);
     expect(byLargeNumber.body.data?.wallet).toEqual({ id: "12345678901234567890" });
 
-    const fraction = await post(`{"query":"query ($first: Int!) { wallet(id: \\"tester\\") { refunds(first: $first) { edges { cursor } } } }","variables":{"first":1.5}}`);
+    const fraction = await post(
+      `{"query":"query ($first: Int!) { wallet(id: \\"tester\\") { refunds(first: $first) { edges { cursor } } } }","variables":{"first":1.5}}`,
+    );
     expect(fraction.status).toBe(400);
     expect(fraction.body.errors?.[0]?.message).toMatch(/Int cannot represent non-integer value: 1\.5/);
   });

@@ -82,7 +82,19 @@ describe("no secret in any log line or answer", () => {
     process.env.SECRETS_TEST_TOKEN = "config-secret-value-123456";
     try {
       parseProvidersFile(
-        JSON.stringify({ providers: [{ id: "k", name: "K", protocol: "slot-spec", baseUrl: "nope", partnerId: "p", token: { env: "SECRETS_TEST_TOKEN" }, currencies: ["USD"] }] }),
+        JSON.stringify({
+          providers: [
+            {
+              id: "k",
+              name: "K",
+              protocol: "slot-spec",
+              baseUrl: "nope",
+              partnerId: "p",
+              token: { env: "SECRETS_TEST_TOKEN" },
+              currencies: ["USD"],
+            },
+          ],
+        }),
         "providers.json",
       );
     } catch (error) {
@@ -95,7 +107,9 @@ describe("no secret in any log line or answer", () => {
     const needles = secretNeedles();
     const haystack = [...lines, ...answers];
     const found = needles.filter((needle) => haystack.some((text) => text.includes(needle)));
-    console.log(`secrets: ${needles.length} secret values searched in ${lines.length} log lines and ${answers.length} answers: ${found.length} found`);
+    console.log(
+      `secrets: ${needles.length} secret values searched in ${lines.length} log lines and ${answers.length} answers: ${found.length} found`,
+    );
     expect(lines.length).toBeGreaterThan(50);
     expect(lines.some((line) => line.includes("provider could not be read"))).toBe(true);
     expect(found).toEqual([]);

@@ -18,7 +18,14 @@ export interface KeyAudit {
 }
 
 export async function auditKeys(db: Kysely<Database>, simulator: SlotSpecSimulator, keys: readonly string[]): Promise<KeyAudit[]> {
-  const rows = keys.length === 0 ? [] : await db.selectFrom("refunds").select(["idempotency_key", "status", "amount"]).where("idempotency_key", "in", [...keys]).execute();
+  const rows =
+    keys.length === 0
+      ? []
+      : await db
+          .selectFrom("refunds")
+          .select(["idempotency_key", "status", "amount"])
+          .where("idempotency_key", "in", [...keys])
+          .execute();
   const ledger = new Map(rows.map((row) => [row.idempotency_key, row]));
   const debits = simulator.debits();
   return keys.map((key) => ({

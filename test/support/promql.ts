@@ -57,7 +57,13 @@ export function parsePromQL(expression: string): ParsedExpression {
     if (node.name === "AggregateExpr") {
       const modifier = node.getChild("AggregateModifier");
       const by = modifier?.getChild("By") ? modifier.getChild("GroupingLabels") : null;
-      if (by) inner = [...grouping, ...children(by).filter((child) => child.name === "LabelName").map(text)];
+      if (by)
+        inner = [
+          ...grouping,
+          ...children(by)
+            .filter((child) => child.name === "LabelName")
+            .map(text),
+        ];
     }
     for (const child of children(node)) walk(child, inner);
   };

@@ -21,13 +21,17 @@ async function walletSubgraphs(walletUrl = "http://wallet.invalid/graphql", user
 }
 
 function composed(result: { supergraphSdl?: string; errors?: readonly { message: string }[] }, hints: string[] = []): ComposedSupergraph {
-  if (result.errors?.length || !result.supergraphSdl) throw new Error(`composition failed: ${result.errors?.map((error) => error.message).join("; ")}`);
+  if (result.errors?.length || !result.supergraphSdl)
+    throw new Error(`composition failed: ${result.errors?.map((error) => error.message).join("; ")}`);
   return { supergraphSdl: result.supergraphSdl, hints };
 }
 
 export async function composeApollo(walletUrl?: string, usersUrl?: string): Promise<ComposedSupergraph> {
   const result = composeWithApollo(await walletSubgraphs(walletUrl, usersUrl));
-  return composed(result, (result.hints ?? []).map((hint) => `${hint.definition.code}: ${hint.message}`));
+  return composed(
+    result,
+    (result.hints ?? []).map((hint) => `${hint.definition.code}: ${hint.message}`),
+  );
 }
 
 export async function composeGuild(walletUrl?: string, usersUrl?: string): Promise<ComposedSupergraph> {
@@ -35,7 +39,11 @@ export async function composeGuild(walletUrl?: string, usersUrl?: string): Promi
 }
 
 /** A contract as a platform publishes one: elements tagged `exclude` become @inaccessible, unreachable types go too. */
-export async function composeContract(exclude: string[], walletUrl?: string, usersUrl?: string): Promise<ComposedSupergraph & { publicSdl: string }> {
+export async function composeContract(
+  exclude: string[],
+  walletUrl?: string,
+  usersUrl?: string,
+): Promise<ComposedSupergraph & { publicSdl: string }> {
   const result = composeSchemaContract(await walletSubgraphs(walletUrl, usersUrl), { include: new Set(), exclude: new Set(exclude) }, true);
   return { ...composed(result), publicSdl: result.publicSdl ?? "" };
 }

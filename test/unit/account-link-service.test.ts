@@ -40,16 +40,32 @@ describe("linking an account", () => {
       { instrumentUuid: "0f8fad5b-d9cb-469f-a165-70867728950e", phone: "380501234567", deviceId: "dev-1", email: undefined },
     );
     expect(result.userErrors).toEqual([]);
-    expect(result.link?.details).toEqual({ instrumentUuid: "0f8fad5b-d9cb-469f-a165-70867728950e", phone: "380501234567", deviceId: "dev-1" });
+    expect(result.link?.details).toEqual({
+      instrumentUuid: "0f8fad5b-d9cb-469f-a165-70867728950e",
+      phone: "380501234567",
+      deviceId: "dev-1",
+    });
     expect((await links.forWallet("tester")).map((link) => link.accountRef)).toEqual(["wallet-instrument"]);
   });
 
   it.each([
-    ["a provider whose accounts are per user", { providerId: "kyren" }, {}, AccountLinkErrorCode.PROVIDER_NEEDS_NO_LINK, ["input", "providerId"]],
+    [
+      "a provider whose accounts are per user",
+      { providerId: "kyren" },
+      {},
+      AccountLinkErrorCode.PROVIDER_NEEDS_NO_LINK,
+      ["input", "providerId"],
+    ],
     ["an unknown provider", { providerId: "nowhere" }, {}, AccountLinkErrorCode.PROVIDER_NOT_FOUND, ["input", "providerId"]],
     ["an empty wallet id", { walletId: "" }, {}, AccountLinkErrorCode.INVALID_WALLET_ID, ["input", "walletId"]],
     ["an empty account reference", { accountRef: "" }, {}, AccountLinkErrorCode.INVALID_ACCOUNT_REF, ["input", "accountRef"]],
-    ["an instrument UUID that is not one", {}, { instrumentUuid: "42" }, AccountLinkErrorCode.INVALID_DETAILS, ["input", "details", "instrumentUuid"]],
+    [
+      "an instrument UUID that is not one",
+      {},
+      { instrumentUuid: "42" },
+      AccountLinkErrorCode.INVALID_DETAILS,
+      ["input", "details", "instrumentUuid"],
+    ],
     ["a phone that is not a number", {}, { phone: "call me" }, AccountLinkErrorCode.INVALID_DETAILS, ["input", "details", "phone"]],
   ])("refuses %s", async (_name, request, details, code, field) => {
     const result = await service.link({ walletId: "bob", providerId: "xpay", accountRef: "bob-instrument", ...request }, details);
@@ -72,7 +88,11 @@ describe("linking an account", () => {
 
 describe("who may link", () => {
   it("refuses linking and unlinking without the admin scope, writing nothing", async () => {
-    const reader = new WalletAccess(new AccessPolicy(), { subject: "carol", scopes: new Set(["wallet:refund", "wallet:read:all"]), trusted: false });
+    const reader = new WalletAccess(new AccessPolicy(), {
+      subject: "carol",
+      scopes: new Set(["wallet:refund", "wallet:read:all"]),
+      trusted: false,
+    });
     const request = { walletId: "carol", providerId: "xpay", accountRef: "carol-instrument" };
     const forbidden = [{ code: AccountLinkErrorCode.FORBIDDEN, field: null, message: "linking accounts needs the admin scope" }];
     expect(await service.linkAs(reader, request, {})).toEqual({ link: null, userErrors: forbidden });

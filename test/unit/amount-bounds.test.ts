@@ -36,7 +36,9 @@ describe("amountTextProblem", () => {
     ["NaN", "json-number", /JSON number/],
   ];
   /** A long text is named by its start and length: the whole of it would fill the report. */
-  const named = refused.map(([text, form, reason]) => [text.length > 40 ? `${text.slice(0, 12)}… (${text.length} characters)` : text, form, text, reason] as const);
+  const named = refused.map(
+    ([text, form, reason]) => [text.length > 40 ? `${text.slice(0, 12)}… (${text.length} characters)` : text, form, text, reason] as const,
+  );
 
   it.each(named)("refuses %s as %s", (_label, form, text, reason) => {
     expect(amountTextProblem(text, form, form === "minor-units" ? 2 : 0)).toMatch(reason);

@@ -6,8 +6,28 @@ import type { DemoLink } from "../../src/sandbox/demo-providers.js";
 
 const common = { timeoutMs: 1_000, maxConnections: 4, baseUrl: "http://127.0.0.1:1" };
 const providers = [
-  { ...common, protocol: "slot-spec", id: "info", name: "Info", partnerId: "p", token: "t", currencies: ["USD", "EUR"], userInfo: true, canRefund: false },
-  { ...common, protocol: "slot-spec", id: "balance", name: "Balance", partnerId: "p", token: "t", currencies: ["USD", "EUR"], userInfo: false, canRefund: true },
+  {
+    ...common,
+    protocol: "slot-spec",
+    id: "info",
+    name: "Info",
+    partnerId: "p",
+    token: "t",
+    currencies: ["USD", "EUR"],
+    userInfo: true,
+    canRefund: false,
+  },
+  {
+    ...common,
+    protocol: "slot-spec",
+    id: "balance",
+    name: "Balance",
+    partnerId: "p",
+    token: "t",
+    currencies: ["USD", "EUR"],
+    userInfo: false,
+    canRefund: true,
+  },
   {
     ...common,
     protocol: "alphasms",
@@ -20,8 +40,27 @@ const providers = [
     ],
     maxItemsPerCall: 1,
   },
-  { ...common, protocol: "nami", id: "nami", name: "Nami", accounts: [{ ref: "n1", apiKey: "k", apiSecret: "s" }], walletTypes: ["spot", "futures"], assets: { "22": "USDT" } },
-  { ...common, protocol: "xpay", id: "xpay", name: "XPAY", partnerToken: "t", partnerPrivateKey: "k", xpayPublicKey: "k", terminalId: "t", currency: "UAH", answers: "encoded" },
+  {
+    ...common,
+    protocol: "nami",
+    id: "nami",
+    name: "Nami",
+    accounts: [{ ref: "n1", apiKey: "k", apiSecret: "s" }],
+    walletTypes: ["spot", "futures"],
+    assets: { "22": "USDT" },
+  },
+  {
+    ...common,
+    protocol: "xpay",
+    id: "xpay",
+    name: "XPAY",
+    partnerToken: "t",
+    partnerPrivateKey: "k",
+    xpayPublicKey: "k",
+    terminalId: "t",
+    currency: "UAH",
+    answers: "encoded",
+  },
 ] as unknown as ProviderConfig[];
 const links: DemoLink[] = [
   { walletId: "w1", providerId: "alphasms", accountRef: "a1", details: {} },
@@ -51,6 +90,12 @@ describe("minimumCalls", () => {
         { walletId: "w1", currency: null },
       ]),
     ).toEqual({ info: 1, balance: 2, alphasms: 1, nami: 2, xpay: 1 });
-    expect(minimumCalls(providers, links, [{ walletId: "w1", currency: "GBP" }])).toEqual({ info: 0, balance: 0, alphasms: 1, nami: 0, xpay: 0 });
+    expect(minimumCalls(providers, links, [{ walletId: "w1", currency: "GBP" }])).toEqual({
+      info: 0,
+      balance: 0,
+      alphasms: 1,
+      nami: 0,
+      xpay: 0,
+    });
   });
 });

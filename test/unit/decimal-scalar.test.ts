@@ -13,7 +13,11 @@ describe("Decimal scalar output", () => {
     ["keeps a provider's scale", ScaledDecimal.parse("100.0"), "100.0"],
     ["keeps every digit", ScaledDecimal.parse("31.1683"), "31.1683"],
     ["writes tiny amounts in plain notation", ScaledDecimal.parse("0.00000001"), "0.00000001"],
-    ["writes huge amounts in plain notation", ScaledDecimal.parse("123456789012345678901234567890.123456789"), "123456789012345678901234567890.123456789"],
+    [
+      "writes huge amounts in plain notation",
+      ScaledDecimal.parse("123456789012345678901234567890.123456789"),
+      "123456789012345678901234567890.123456789",
+    ],
     ["turns kopecks into a two-decimal amount", ScaledDecimal.fromMinorUnits("50000", 2), "500.00"],
     ["shows negative zero as zero", ScaledDecimal.parse("-0.00"), "0.00"],
     ["keeps negative amounts", ScaledDecimal.parse("-12.50"), "-12.50"],

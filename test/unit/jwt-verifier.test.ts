@@ -27,7 +27,13 @@ let settings: JwtSettings;
 beforeAll(async () => {
   const pair = await generateKeyPair("ES256", { extractable: true });
   privateKey = pair.privateKey;
-  settings = { issuer: ISSUER, audience: AUDIENCE, publicKeyPem: await exportSPKI(pair.publicKey), algorithms: ["ES256"], clockSkewSeconds: 0 };
+  settings = {
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    publicKeyPem: await exportSPKI(pair.publicKey),
+    algorithms: ["ES256"],
+    clockSkewSeconds: 0,
+  };
 });
 
 beforeEach(() => {

@@ -74,7 +74,11 @@ describe("the providers file", () => {
         ["lucky-monaco", "file-secret", false, true],
       ]);
       const nami = file.providers.find((p) => p.protocol === "nami");
-      expect(nami?.protocol === "nami" && nami.accounts[0]).toEqual({ ref: "main", apiKey: "nami_main_api_key-value", apiSecret: "nami_main_api_secret-value" });
+      expect(nami?.protocol === "nami" && nami.accounts[0]).toEqual({
+        ref: "main",
+        apiKey: "nami_main_api_key-value",
+        apiSecret: "nami_main_api_secret-value",
+      });
     } finally {
       for (const name of secrets) delete process.env[name];
     }
@@ -109,7 +113,9 @@ describe("the providers file", () => {
   });
 
   it("names a file that cannot be read", async () => {
-    await expect(loadProvidersFile("/nonexistent/providers.yaml")).rejects.toThrow(/cannot read the providers file \/nonexistent\/providers.yaml: ENOENT/);
+    await expect(loadProvidersFile("/nonexistent/providers.yaml")).rejects.toThrow(
+      /cannot read the providers file \/nonexistent\/providers.yaml: ENOENT/,
+    );
   });
 });
 
@@ -146,11 +152,12 @@ describe("the environment", () => {
       playground: false,
       introspection: false,
       limits: expect.objectContaining({ fieldSuggestions: false }),
-      auth: { mode: "jwt", jwt: expect.objectContaining({ jwksUrl: "https://issuer.example/.well-known/jwks.json", clockSkewSeconds: 30 }) },
+      auth: {
+        mode: "jwt",
+        jwt: expect.objectContaining({ jwksUrl: "https://issuer.example/.well-known/jwks.json", clockSkewSeconds: 30 }),
+      },
     });
-    expect(
-      readAppConfig({ ...production, WALLET_PLAYGROUND: "true" }).playground,
-    ).toBe(true);
+    expect(readAppConfig({ ...production, WALLET_PLAYGROUND: "true" }).playground).toBe(true);
   });
 
   it("refuses production without a providers file or a store, a bad port, a bad store URL and a short retention", () => {
@@ -177,7 +184,10 @@ describe("the environment", () => {
       ["WALLET_RECONCILE_MAX_DELAY_MS", "2147483648"],
       ["WALLET_REFUND_RETENTION_HOURS", "1e9"],
     ]) {
-      expect(errorOf(() => readAppConfig({ [name!]: value! })), `${name}=${value}`).toContain(name);
+      expect(
+        errorOf(() => readAppConfig({ [name!]: value! })),
+        `${name}=${value}`,
+      ).toContain(name);
     }
     expect(readAppConfig({ WALLET_RECONCILE_INTERVAL_MS: "3600000", WALLET_RECONCILE_MAX_DELAY_MS: "86400000" }).ledger).toMatchObject({
       reconcileIntervalMs: 3_600_000,

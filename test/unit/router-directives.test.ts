@@ -41,7 +41,9 @@ describe("applying the directives", () => {
   it("tags every type of schema.graphql public or internal, and every root field", async () => {
     const document = parse(await readFile(new URL("../../schema.graphql", import.meta.url), "utf8"));
     const tags = (directives: readonly DirectiveNode[] | undefined) =>
-      (directives ?? []).filter((directive) => directive.name.value === "tag").map((directive) => (directive.arguments?.[0]?.value as { value: string }).value);
+      (directives ?? [])
+        .filter((directive) => directive.name.value === "tag")
+        .map((directive) => (directive.arguments?.[0]?.value as { value: string }).value);
     const byTag: Record<string, string[]> = {};
     for (const definition of document.definitions) {
       if (!("name" in definition) || !definition.name || definition.kind === Kind.DIRECTIVE_DEFINITION) continue;
@@ -58,9 +60,17 @@ describe("applying the directives", () => {
       expect(tagged, name).toHaveLength(1);
       (byTag[tagged[0]!] ??= []).push(name);
     }
-    expect(byTag.internal?.sort()).toEqual(
-      ["AccountDetails", "AccountDetailsInput", "AccountLink", "AccountLinkErrorCode", "AccountLinkUserError", "LinkAccountInput", "LinkAccountPayload", "UnlinkAccountInput", "UnlinkAccountPayload"],
-    );
+    expect(byTag.internal?.sort()).toEqual([
+      "AccountDetails",
+      "AccountDetailsInput",
+      "AccountLink",
+      "AccountLinkErrorCode",
+      "AccountLinkUserError",
+      "LinkAccountInput",
+      "LinkAccountPayload",
+      "UnlinkAccountInput",
+      "UnlinkAccountPayload",
+    ]);
     expect(byTag.public).toEqual(expect.arrayContaining(["Wallet", "Balance", "Refund", "RefundPayload", "Decimal", "User"]));
   });
 });

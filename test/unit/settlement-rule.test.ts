@@ -31,7 +31,13 @@ function record(everSent: boolean, attempt = 1): RefundRecord {
   };
 }
 
-const failure = (code: FailureCode): ProviderFailure => ({ providerId: "lucky-monaco", currency: "USD", code, retryable: true, message: code });
+const failure = (code: FailureCode): ProviderFailure => ({
+  providerId: "lucky-monaco",
+  currency: "USD",
+  code,
+  retryable: true,
+  message: code,
+});
 const rejected = (evidence: "our-uuid" | "before-sending" | "none"): RefundOutcome => ({
   status: "REJECTED",
   reason: "INSUFFICIENT_FUNDS",
@@ -43,15 +49,50 @@ const rejected = (evidence: "our-uuid" | "before-sending" | "none"): RefundOutco
 describe("the settlement rule", () => {
   it.each<[string, AttemptOutcome, boolean, string, string | null, boolean]>([
     // name, outcome, ever sent before, status, failure code, this attempt sent
-    ["an OK naming our uuid", { status: "SUCCEEDED", account: "tester", balanceAfter: ScaledDecimal.parse("9.00") }, false, "SUCCEEDED", null, true],
+    [
+      "an OK naming our uuid",
+      { status: "SUCCEEDED", account: "tester", balanceAfter: ScaledDecimal.parse("9.00") },
+      false,
+      "SUCCEEDED",
+      null,
+      true,
+    ],
     ["a refusal naming our uuid", rejected("our-uuid"), true, "FAILED", "INSUFFICIENT_FUNDS", true],
     ["a refusal without our uuid", rejected("none"), false, "UNKNOWN", "OUTCOME_UNKNOWN", true],
     ["a refusal before sending, never sent", rejected("before-sending"), false, "FAILED", "INSUFFICIENT_FUNDS", false],
     ["a refusal before sending, sent before", rejected("before-sending"), true, "UNKNOWN", "OUTCOME_UNKNOWN", false],
-    ["a refused connection, never sent", { status: "NOT_SENT", failure: failure(FailureCode.UNREACHABLE) }, false, "FAILED", "PROVIDER_UNAVAILABLE", false],
-    ["a refused connection, sent before", { status: "NOT_SENT", failure: failure(FailureCode.UNREACHABLE) }, true, "UNKNOWN", "OUTCOME_UNKNOWN", false],
-    ["an open circuit, sent before", { status: "NOT_SENT", failure: failure(FailureCode.CIRCUIT_OPEN) }, true, "UNKNOWN", "OUTCOME_UNKNOWN", false],
-    ["refused credentials after sending", { status: "UNKNOWN", failure: failure(FailureCode.AUTH_FAILED) }, false, "UNKNOWN", "OUTCOME_UNKNOWN", true],
+    [
+      "a refused connection, never sent",
+      { status: "NOT_SENT", failure: failure(FailureCode.UNREACHABLE) },
+      false,
+      "FAILED",
+      "PROVIDER_UNAVAILABLE",
+      false,
+    ],
+    [
+      "a refused connection, sent before",
+      { status: "NOT_SENT", failure: failure(FailureCode.UNREACHABLE) },
+      true,
+      "UNKNOWN",
+      "OUTCOME_UNKNOWN",
+      false,
+    ],
+    [
+      "an open circuit, sent before",
+      { status: "NOT_SENT", failure: failure(FailureCode.CIRCUIT_OPEN) },
+      true,
+      "UNKNOWN",
+      "OUTCOME_UNKNOWN",
+      false,
+    ],
+    [
+      "refused credentials after sending",
+      { status: "UNKNOWN", failure: failure(FailureCode.AUTH_FAILED) },
+      false,
+      "UNKNOWN",
+      "OUTCOME_UNKNOWN",
+      true,
+    ],
     ["a timeout", { status: "UNKNOWN", failure: failure(FailureCode.TIMEOUT) }, false, "UNKNOWN", "OUTCOME_UNKNOWN", true],
     ["a throw from the client", { status: "CRASHED", error: new Error("bug") }, false, "UNKNOWN", "OUTCOME_UNKNOWN", true],
   ])("%s", (_name, outcome, everSent, status, failureCode, sent) => {
@@ -78,6 +119,8 @@ describe("the settlement rule", () => {
   });
 
   it("doubles the retry delay with each attempt, up to the longest", () => {
-    expect([1, 2, 3, 4, 5, 6, 100].map((attempt) => retryDelayMs(attempt, BACKOFF))).toEqual([2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000]);
+    expect([1, 2, 3, 4, 5, 6, 100].map((attempt) => retryDelayMs(attempt, BACKOFF))).toEqual([
+      2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000,
+    ]);
   });
 });

@@ -109,7 +109,8 @@ const REQUEST = {
   iv: Buffer.from("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf", "hex"),
   envelope: {
     data: "xqE7N4ePW4JvT4FiocjYeYhpi63C0St7U5qRUoVql54h8O6R1OH8+M8t2ZMmnvyiIkCf00oQ+jb5SxAk6nZGhatKHaH9R108GiJV+mLkjgVQE8K5PaGCP5DFp2Rwnimy3CcimSSuiJXUfA05mGmo/Lgmh3YeWJTdxhCSob7scecKDkSkvvJVie5rIf3utIgORe73sVtr9+ufzoahn+WHvT5N9MuHfRy+GY4zqvVT7Q8ar5gmVlEybB3+mKdZbMXaXtUIbR2FfZA41wbZNwzzK0GKh2rV5trw1tUB279AcMiZsSaNHHAlrbeAnlEJzwec",
-    keyAes: "HtZnMNla2Ss+FqvrzJmRsLxScfLceNt1ioo1gHry6po1+lo+9Cj6D8UCqlR6AjqYfiwj/IXRW1Bg6h+WSTMGij7dK3GOyUicSNSXEGVkrfnzSQuip/Jv9f/m216Lu0VNc9dUfFhKq3jSOQMCgrTRzI9ZwT6mOLdgZBvXy4E+GsuA25bl0uxSogUCiSXWeh0qgaOpoLfZRMfr9T2M8hMn5oejDTcsTMvVaFtKy7185w3JSMvcAqYxO4cdkv4xAo628zEoR2XjGpA1GtDyNKZOOisl0p3Wr80h8R96U0aKmb3Lq/sWJ09IDGirBSJ179B67z+2NyxBfy0p17+G89Pz6Q==",
+    keyAes:
+      "HtZnMNla2Ss+FqvrzJmRsLxScfLceNt1ioo1gHry6po1+lo+9Cj6D8UCqlR6AjqYfiwj/IXRW1Bg6h+WSTMGij7dK3GOyUicSNSXEGVkrfnzSQuip/Jv9f/m216Lu0VNc9dUfFhKq3jSOQMCgrTRzI9ZwT6mOLdgZBvXy4E+GsuA25bl0uxSogUCiSXWeh0qgaOpoLfZRMfr9T2M8hMn5oejDTcsTMvVaFtKy7185w3JSMvcAqYxO4cdkv4xAo628zEoR2XjGpA1GtDyNKZOOisl0p3Wr80h8R96U0aKmb3Lq/sWJ09IDGirBSJ179B67z+2NyxBfy0p17+G89Pz6Q==",
     sign: "hYgPjcSnstETPqbxz1LnFGZbYvG5brwhxsWYLAIYO4zYygUROhG/tB7noq/sB8zyq7U7FbUqFFK7f3C9nGnWZ/e8HwfVUuvy/CUPPRLTGPd7dHWI8JPSmB+OzCoF5SwOy3hHRaCyXi2N2TBcd/7AuGm9DLuK6NqrPck9fSNPc4bOFPeAM8itzMwR6LAktC6/tsckrhWjNKZaaMDWSc0vm9RNScP1GuIxbf5TANVu0U5tG26Rgwxs1NK6x+LB4FtYOJ7Epc4lSgaPQrNeq/NFatozY75CjbXYf5eIHniAmY4Vjs+tgotcb2dVpL25zKVrWLoTe5wAyH5GbwucXDZJAQ==",
   },
 };
@@ -121,7 +122,8 @@ const ANSWER = {
   iv: Buffer.from("0102030405060708090a0b0c0d0e0f10", "hex"),
   envelope: {
     data: "Y4lof5USheUD3rKadKSqFEoRARyIK021+f/Jhy6VL9UCPD5j/qHS8hNZKOP2zemXqHWrHWSagLfHvLOvroCYTQq5qb6Ma0FHkcgFOeLq8yokzqFiDW3CB1tU/ss0WOB+lBwMhNG8b2uQc12oJ4aDiQ==",
-    keyAes: "dg4kq/tHiPcetII0+umZjwK4AqjD3eK9bPNxkIWIMQmFIchbKZvjLJ3UNe2fgYMTfA+A7lXM3+0xAuqRkCwseu/1sceoX514QJTz3Vgmd8eXRr+wE8IrLWF7TgJ2RrXi/1bv8EibWgFnOaLn26+RsRVfuZ5xW435ER/FxLH4cL1rbmWc3Qn06mRbZ606QXpLVTrzn30DwXLst3L75kGnalKsW1LCrK3UqInemjMoIjnLEQWcl4CGdcs/fgvY7sV6+Xc9Cipsc/kxio5cvZV9ppEzOIsV07oOMNO3Ol002OQrgbln3cKLHCLLbIEMMkXTDJRPvTL2AY/I6utuwW+/Ug==",
+    keyAes:
+      "dg4kq/tHiPcetII0+umZjwK4AqjD3eK9bPNxkIWIMQmFIchbKZvjLJ3UNe2fgYMTfA+A7lXM3+0xAuqRkCwseu/1sceoX514QJTz3Vgmd8eXRr+wE8IrLWF7TgJ2RrXi/1bv8EibWgFnOaLn26+RsRVfuZ5xW435ER/FxLH4cL1rbmWc3Qn06mRbZ606QXpLVTrzn30DwXLst3L75kGnalKsW1LCrK3UqInemjMoIjnLEQWcl4CGdcs/fgvY7sV6+Xc9Cipsc/kxio5cvZV9ppEzOIsV07oOMNO3Ol002OQrgbln3cKLHCLLbIEMMkXTDJRPvTL2AY/I6utuwW+/Ug==",
     sign: "nlYYqsZG0X+Bx7DEWon3doCwA2ICLVTL+VM4O/BXkPf9VI+Q12qdwwH/lyvnYHznF7dje5Gd7cVXbKzZylFsNAkS+Bcjan3FyvSusjdbnSMrq+dstB4JJkXg3IjZY8tizf2t10yvNneR3bN04JB9iVlziCHcllaTeQ3LSdzwuUIajNiPN4jdWiu6Q6+Vy19fJnfwkOVwL6FdvcGIjRyv6cjfXVEPNS0c5TTYzghEMWsiOqsQVAAL3rfwa1DlTE+lpm9Uixgm/6gPEG5VgLiGuVME4smA0EGf0w3PwhCcSju17nl9L3noD4srRYGAkGoOrMWl0beNKz7quJuyYOnRCw==",
   },
 };
@@ -248,7 +250,9 @@ describe("XPAY envelope: refusals", () => {
     }
     // Cut short, or grown by a block: not whole blocks, or a padding that no longer holds.
     const bytes = Buffer.from(vector.data, "base64");
-    expect(envelopeFailure(() => open({ ...vector, data: bytes.subarray(0, bytes.length - 3).toString("base64") }, atXpay)).reason).toBe("data");
+    expect(envelopeFailure(() => open({ ...vector, data: bytes.subarray(0, bytes.length - 3).toString("base64") }, atXpay)).reason).toBe(
+      "data",
+    );
     expect(envelopeFailure(() => open({ ...vector, data: bytes.subarray(0, 16).toString("base64") }, atXpay)).reason).toBe("data");
   });
 

@@ -9,7 +9,10 @@ export class LinkAccountResolver {
   @Mutation(() => LinkAccountPayload, {
     description: "Links a provider account to a wallet (admin). Linking it again updates its details.",
   })
-  async linkAccount(@Arg("input", () => LinkAccountInput) input: LinkAccountInput, @Ctx() context: RequestContext): Promise<LinkAccountPayload> {
+  async linkAccount(
+    @Arg("input", () => LinkAccountInput) input: LinkAccountInput,
+    @Ctx() context: RequestContext,
+  ): Promise<LinkAccountPayload> {
     const { walletId, providerId, accountRef } = input;
     const result = await context.services.accountLinks.linkAs(context.access, { walletId, providerId, accountRef }, { ...input.details });
     return { link: result.link && showRecord(result.link, context.services.providers), userErrors: result.userErrors };

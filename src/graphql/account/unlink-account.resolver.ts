@@ -6,7 +6,10 @@ import { UnlinkAccountInput, UnlinkAccountPayload } from "./account-link.types.j
 @Resolver()
 export class UnlinkAccountResolver {
   @Mutation(() => UnlinkAccountPayload, { description: "Removes a provider account from a wallet (admin)." })
-  unlinkAccount(@Arg("input", () => UnlinkAccountInput) input: UnlinkAccountInput, @Ctx() context: RequestContext): Promise<UnlinkAccountPayload> {
+  unlinkAccount(
+    @Arg("input", () => UnlinkAccountInput) input: UnlinkAccountInput,
+    @Ctx() context: RequestContext,
+  ): Promise<UnlinkAccountPayload> {
     return context.services.accountLinks.unlink(context.access, { ...input });
   }
 }

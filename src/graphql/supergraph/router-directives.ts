@@ -51,7 +51,10 @@ export function routerDirectives(settings: SupergraphSettings): CoordinateDirect
     "Wallet.balances": [`@authenticated`, `@listSize(assumedSize: ${settings.walletBalances})`],
     "Wallet.failures": [`@authenticated`, `@listSize(assumedSize: ${settings.providerCount})`],
     "Wallet.total": [`@authenticated`],
-    "Wallet.refunds": [`@authenticated`, `@listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)`],
+    "Wallet.refunds": [
+      `@authenticated`,
+      `@listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)`,
+    ],
     "Wallet.accountLinks": [`@authenticated`, `@listSize(assumedSize: ${settings.providerCount})`, tag(INTERNAL_TAG)],
     "Mutation.refund": [`@authenticated`, scopes(settings.scopes.refund), `@cost(weight: ${PROVIDER_CALL_WEIGHT})`, tag(PUBLIC_TAG)],
     "Mutation.linkAccount": [`@authenticated`, scopes(settings.scopes.admin), tag(INTERNAL_TAG)],

@@ -15,5 +15,10 @@ export interface SupergraphSettings {
 }
 
 export function supergraphSettings(providers: readonly ProviderConfig[], scopes: ScopeNames = DEFAULT_SCOPES): SupergraphSettings {
-  return { scopes, walletReadCalls: walletReadCalls(providers), walletBalances: walletBalanceCount(providers), providerCount: providers.length };
+  return {
+    scopes,
+    walletReadCalls: walletReadCalls(providers),
+    walletBalances: walletBalanceCount(providers),
+    providerCount: providers.length,
+  };
 }

@@ -161,7 +161,10 @@ export class AlphaSmsClient extends BatchProviderClient {
     // Each position stands alone: a missing or stray result fails only the account at that position.
     return Array.from({ length: count }, (_, index): Settled<AccountRead> => {
       if (index >= envelope.data.length) {
-        return { ok: false, error: new ProviderError(FailureCode.BAD_RESPONSE, `the answer holds no result for request ${index + 1} of ${count}`) };
+        return {
+          ok: false,
+          error: new ProviderError(FailureCode.BAD_RESPONSE, `the answer holds no result for request ${index + 1} of ${count}`),
+        };
       }
       try {
         return readOf(shaped(balanceItemAnswer, envelope.data[index], { at: ["data", index] }));
@@ -191,7 +194,6 @@ export class AlphaSmsClient extends BatchProviderClient {
     const named = (accounts: readonly string[]) => `${accounts.length === 1 ? "account" : "accounts"} ${accounts.join(", ")}`;
     return failuresByCause(this.info.id, query.currency, errors, named);
   }
-
 }
 
 /** One balance item's result: its account's currency and amount, or the provider's refusal of that item. */
@@ -217,4 +219,3 @@ function uniqueByRef(links: readonly AccountLink[]): AccountLink[] {
     return true;
   });
 }
-

@@ -12,7 +12,11 @@ export const alphaSms = defineProtocol(alphaSmsProviderConfig, {
   // One call per API key and `maxItemsPerCall` items: an account's currency is only known from its answer, so every question asks.
   fewestCalls: (config, asks, links) => {
     const itemsByKey = new Map<string, number>();
-    for (const link of linksOf(links, config.id, walletsAsking(asks, () => true))) {
+    for (const link of linksOf(
+      links,
+      config.id,
+      walletsAsking(asks, () => true),
+    )) {
       const apiKey = config.accounts.find((account) => account.ref === link.accountRef)!.apiKey;
       // Without ONE_ITEM_PER_ACCOUNT a key's accounts share its one item.
       itemsByKey.set(apiKey, ONE_ITEM_PER_ACCOUNT ? (itemsByKey.get(apiKey) ?? 0) + 1 : 1);

@@ -1,7 +1,15 @@
 // Responsible for a faithful AlphaSMS JSON API on loopback: accounts by API key, balance items answered one by one as the provider's page describes.
 import { parse as parseLossless, stringify as stringifyLossless } from "lossless-json";
 import { ScaledDecimal } from "../../money/decimal.js";
-import { SimulatorBase, isContentType, requestField, requestObject, startKnobs, textAnswer, type SimulatorStartOptions } from "../kit/simulator.js";
+import {
+  SimulatorBase,
+  isContentType,
+  requestField,
+  requestObject,
+  startKnobs,
+  textAnswer,
+  type SimulatorStartOptions,
+} from "../kit/simulator.js";
 import type { SimulatorKnobs, SimulatedProtocol, SimulatorAnswer, SimulatorFault, SimulatorRequest } from "../simulator-knobs.js";
 import {
   ACCESS_DENIED_ERROR,

@@ -57,9 +57,7 @@ const answerCurrency = z
 
 const balanceData = z.object({ amount: amountValue, currency: answerCurrency });
 
-export type BalanceItemAnswer =
-  | { success: true; amount: ScaledDecimal; currency: string }
-  | { success: false; error: string };
+export type BalanceItemAnswer = { success: true; amount: ScaledDecimal; currency: string } | { success: false; error: string };
 
 export type JsonApiAnswer = { success: true; data: unknown[] } | { success: false; error: string };
 

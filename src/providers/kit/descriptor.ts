@@ -84,7 +84,11 @@ export interface ProtocolDemo<Config, Endpoints extends object, Simulators exten
 /** A protocol's configuration: an object whose `protocol` field is the protocol's name. */
 export type ProtocolSchema = z.ZodObject<{ protocol: z.ZodLiteral<string> }>;
 
-export interface ProtocolDescriptor<Schema extends ProtocolSchema, Endpoints extends object, Simulators extends Record<string, StoppableSimulator>> {
+export interface ProtocolDescriptor<
+  Schema extends ProtocolSchema,
+  Endpoints extends object,
+  Simulators extends Record<string, StoppableSimulator>,
+> {
   /** The `protocol` value of its configurations, such as "slot-spec". */
   readonly protocol: z.output<Schema>["protocol"];
   /** Its configuration in the providers file, with a `protocol` literal: one arm of the providers file's union. */
@@ -106,7 +110,11 @@ export interface ProtocolDescriptor<Schema extends ProtocolSchema, Endpoints ext
  * A protocol's descriptor from its configuration schema (whose `protocol` literal names it) and the
  * rest of the contract, keeping its own types (its config, endpoints and simulators).
  */
-export function defineProtocol<Schema extends ProtocolSchema, Endpoints extends object, Simulators extends Record<string, StoppableSimulator>>(
+export function defineProtocol<
+  Schema extends ProtocolSchema,
+  Endpoints extends object,
+  Simulators extends Record<string, StoppableSimulator>,
+>(
   configSchema: Schema,
   parts: Omit<ProtocolDescriptor<Schema, Endpoints, Simulators>, "protocol" | "configSchema">,
 ): ProtocolDescriptor<Schema, Endpoints, Simulators> {

@@ -1,5 +1,11 @@
 // Responsible for what every protocol's simulator shares around its behaviour: starting and stopping its loopback server, the knobs every test turns, and the small answer helpers.
-import { SimulatorKnobs, type SimulatedProtocol, type SimulatorAnswer, type SimulatorListenOptions, type SimulatorRequest } from "../simulator-knobs.js";
+import {
+  SimulatorKnobs,
+  type SimulatedProtocol,
+  type SimulatorAnswer,
+  type SimulatorListenOptions,
+  type SimulatorRequest,
+} from "../simulator-knobs.js";
 
 /** Where a simulator listens, and how late its "slow" fault answers. */
 export interface SimulatorStartOptions {

@@ -16,6 +16,13 @@ export function zonedClock(timeZone: string): (at: Date) => ZonedParts {
   return (at) => {
     const parts = format.formatToParts(at);
     const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((candidate) => candidate.type === type)?.value ?? "00";
-    return { year: part("year"), month: part("month"), day: part("day"), hour: part("hour"), minute: part("minute"), second: part("second") };
+    return {
+      year: part("year"),
+      month: part("month"),
+      day: part("day"),
+      hour: part("hour"),
+      minute: part("minute"),
+      second: part("second"),
+    };
   };
 }

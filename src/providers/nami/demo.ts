@@ -21,7 +21,15 @@ interface NamiBenchAccount {
 export const namiDemo = defineDemo({
   configs: (endpoints: NamiDemoEndpoints, limits): NamiProviderConfig[] => [
     // Both wallet types, and the asset ids of the provider's pages.
-    { ...limits, protocol: "nami", id: "nami", name: "Nami Exchange", ...endpoints.nami, walletTypes: ["spot", "futures"], assets: { ...DEFAULT_NAMI_ASSETS } },
+    {
+      ...limits,
+      protocol: "nami",
+      id: "nami",
+      name: "Nami Exchange",
+      ...endpoints.nami,
+      walletTypes: ["spot", "futures"],
+      assets: { ...DEFAULT_NAMI_ASSETS },
+    },
   ],
   async start() {
     // Loaded only when a demo starts: a configured service never runs a simulator.

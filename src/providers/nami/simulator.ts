@@ -69,7 +69,10 @@ export class NamiSimulator extends SimulatorBase {
   }
 
   static async start(options: NamiSimulatorOptions): Promise<NamiSimulator> {
-    const exchange = new NamiExchange(options.listedAssets ?? Object.keys(DEFAULT_NAMI_ASSETS), options.timestampWindowMs ?? TIMESTAMP_WINDOW_MS);
+    const exchange = new NamiExchange(
+      options.listedAssets ?? Object.keys(DEFAULT_NAMI_ASSETS),
+      options.timestampWindowMs ?? TIMESTAMP_WINDOW_MS,
+    );
     for (const account of options.accounts) exchange.addAccount(account);
     const knobs = await startKnobs(exchange, options);
     return new NamiSimulator(exchange, knobs);
@@ -113,7 +116,6 @@ export class NamiSimulator extends SimulatorBase {
       return true;
     });
   }
-
 }
 
 interface Holding {
@@ -154,7 +156,11 @@ class NamiExchange implements SimulatedProtocol {
     const account = new SimulatedAccount(options.apiSecret);
     for (const walletType of ["spot", "futures"] as const) {
       for (const [assetId, holding] of Object.entries(options[walletType] ?? {})) {
-        account.set(walletType, assetId, typeof holding === "string" ? { value: holding, locked: "0" } : { value: holding.value, locked: holding.locked ?? "0" });
+        account.set(
+          walletType,
+          assetId,
+          typeof holding === "string" ? { value: holding, locked: "0" } : { value: holding.value, locked: holding.locked ?? "0" },
+        );
       }
     }
     this.accounts.set(options.apiKey, account);

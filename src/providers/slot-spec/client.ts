@@ -257,7 +257,6 @@ export class SlotSpecClient extends BatchProviderClient {
     if (query.currency !== null) return errors.map(({ error }) => toProviderFailure(this.info.id, query.currency, error));
     return failuresByCause(this.info.id, null, errors);
   }
-
 }
 
 const REJECTIONS: Readonly<Record<number, RefundRejection>> = {
@@ -272,11 +271,9 @@ function sameUuid(a: string, b: string): boolean {
 }
 
 function rejected(answer: FailedAnswer): ProviderError {
-  return new ProviderError(
-    FailureCode.REJECTED,
-    `the provider refused the request: ${reasonText(answer)}`,
-    { providerCode: String(answer.code) },
-  );
+  return new ProviderError(FailureCode.REJECTED, `the provider refused the request: ${reasonText(answer)}`, {
+    providerCode: String(answer.code),
+  });
 }
 
 function reasonText(answer: FailedAnswer): string {

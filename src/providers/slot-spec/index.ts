@@ -14,7 +14,9 @@ export const slotSpec = defineProtocol(slotSpecProviderConfig, {
       ? walletsAsking(asks, (currency) => currency === null || config.currencies.includes(currency)).length
       : distinctCount(
           asks.flatMap((ask) =>
-            config.currencies.filter((currency) => ask.currency === null || ask.currency === currency).map((currency) => [ask.walletId, currency]),
+            config.currencies
+              .filter((currency) => ask.currency === null || ask.currency === currency)
+              .map((currency) => [ask.walletId, currency]),
           ),
         ),
   // /user/info answers every currency of a user at once, else one call per configured currency.

@@ -1,7 +1,16 @@
 // Responsible for a faithful SLOT_SPEC provider on loopback: partners, wallets and refunds as the provider's documents describe them.
 import type { z } from "zod";
 import { ScaledDecimal } from "../../money/decimal.js";
-import { SimulatorBase, isContentType, jsonAnswer, requestField, requestObject, startKnobs, textAnswer, type SimulatorStartOptions } from "../kit/simulator.js";
+import {
+  SimulatorBase,
+  isContentType,
+  jsonAnswer,
+  requestField,
+  requestObject,
+  startKnobs,
+  textAnswer,
+  type SimulatorStartOptions,
+} from "../kit/simulator.js";
 import type { SimulatorKnobs, SimulatedProtocol, SimulatorAnswer, SimulatorFault, SimulatorRequest } from "../simulator-knobs.js";
 import {
   AUTH_FAILURE_ANSWER,

@@ -175,11 +175,9 @@ export class XpayClient extends BatchProviderClient {
       );
     }
     if (code !== XpayCode.OK) {
-      throw new ProviderError(
-        failureCodeForAnswerCode(code),
-        `XPAY answered Code ${code}${message ? ` "${message}"` : ""}`,
-        { providerCode: `Code ${code}` },
-      );
+      throw new ProviderError(failureCodeForAnswerCode(code), `XPAY answered Code ${code}${message ? ` "${message}"` : ""}`, {
+        providerCode: `Code ${code}`,
+      });
     }
     if (message === XpayMessage.FAIL) throw rejected(shaped(failData, answer.Data, { what: "the answer's Data" }));
     if (message !== XpayMessage.DONE) {
@@ -230,7 +228,6 @@ export class XpayClient extends BatchProviderClient {
   private failuresOf(query: BalanceQuery, errors: readonly PartError[]): ProviderFailure[] {
     return failuresByCause(this.info.id, query.currency, errors);
   }
-
 }
 
 /** The instrument a link names, or the INCOMPLETE_LINK failure (thrown before any call). */
@@ -254,11 +251,9 @@ function instrumentOf(link: AccountLink): InstrumentDetails {
 function rejected(data: FailData): ProviderError {
   const status = data.OperationStatus === undefined ? "" : `, OperationStatus ${data.OperationStatus}`;
   const operation = data.OperationID === undefined ? "" : `, OperationID ${data.OperationID}`;
-  return new ProviderError(
-    FailureCode.REJECTED,
-    `XPAY refused the balance request: Reason ${data.Reason}${status}${operation}`,
-    { providerCode: String(data.Reason) },
-  );
+  return new ProviderError(FailureCode.REJECTED, `XPAY refused the balance request: Reason ${data.Reason}${status}${operation}`, {
+    providerCode: String(data.Reason),
+  });
 }
 
 function readKey(field: string, providerId: string, read: () => KeyObject): KeyObject {

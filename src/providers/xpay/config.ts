@@ -24,25 +24,25 @@ function proven(field: string, read: (pem: string) => unknown, pem: string, cont
 }
 
 /** The partner's private key: a secret reference whose text must be an unencrypted RSA private key in PEM. */
-const partnerPrivateKey = secretReference.transform((text, context) => proven("partnerPrivateKey", readPrivateKeyPem, unescapeNewlines(text), context));
+const partnerPrivateKey = secretReference.transform((text, context) =>
+  proven("partnerPrivateKey", readPrivateKeyPem, unescapeNewlines(text), context),
+);
 
 /** XPAY's public key is not a secret: inline PEM, or `{ file }`. */
-const xpayPublicKey = z
-  .union([z.string().min(1), z.strictObject({ file: z.string().min(1) })])
-  .transform((source, context) => {
-    let pem: string;
-    if (typeof source === "string") {
-      pem = unescapeNewlines(source);
-    } else {
-      try {
-        pem = readFileSync(source.file, "utf8");
-      } catch {
-        context.addIssue({ code: "custom", message: `xpayPublicKey file ${source.file} cannot be read` });
-        return z.NEVER;
-      }
+const xpayPublicKey = z.union([z.string().min(1), z.strictObject({ file: z.string().min(1) })]).transform((source, context) => {
+  let pem: string;
+  if (typeof source === "string") {
+    pem = unescapeNewlines(source);
+  } else {
+    try {
+      pem = readFileSync(source.file, "utf8");
+    } catch {
+      context.addIssue({ code: "custom", message: `xpayPublicKey file ${source.file} cannot be read` });
+      return z.NEVER;
     }
-    return proven("xpayPublicKey", readPublicKeyPem, pem, context);
-  });
+  }
+  return proven("xpayPublicKey", readPublicKeyPem, pem, context);
+});
 
 export const xpayProviderConfig = z.strictObject({
   protocol: z.literal("xpay"),

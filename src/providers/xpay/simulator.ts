@@ -105,10 +105,7 @@ export class XpaySimulator extends SimulatorBase {
   /** With `uuid`, only requests about that instrument meet the fault (not for "refuse", which takes the whole port). */
   setFault(fault: SimulatorFault | null, options: { uuid?: string } = {}): Promise<void> {
     const { uuid } = options;
-    return this.knobs.setFault(
-      fault,
-      uuid === undefined ? undefined : (request) => this.provider.instrumentUuidOf(request) === uuid,
-    );
+    return this.knobs.setFault(fault, uuid === undefined ? undefined : (request) => this.provider.instrumentUuidOf(request) === uuid);
   }
 
   /** Forgets the counts and the requests received (a long run would otherwise keep every one). */
@@ -132,9 +129,7 @@ interface KnownPartner {
 }
 
 type Opened =
-  | { kind: "bad-request" }
-  | { kind: "unauthorised" }
-  | { kind: "opened"; partner: KnownPartner; operationType: number; data: string };
+  { kind: "bad-request" } | { kind: "unauthorised" } | { kind: "opened"; partner: KnownPartner; operationType: number; data: string };
 
 /** What a "done" answer was made of, so that the bad-shape fault can remake it. */
 interface Done {
@@ -204,9 +199,13 @@ class XpayProvider implements SimulatedProtocol {
       return this.fail(SimulatedReason.INSTRUMENT_NOT_FOUND);
     }
     if (instrument.needsAcs) {
-      return jsonAnswer(
-        { Code: XpayCode.NEED_ACS, Message: XpayMessage.NEED_ACS, Data: NEED_ACS_CARRIES_OPERATION_ID ? { OperationID: this.nextOperationId() } : {}, KeyAES: "", Sign: "" },
-      );
+      return jsonAnswer({
+        Code: XpayCode.NEED_ACS,
+        Message: XpayMessage.NEED_ACS,
+        Data: NEED_ACS_CARRIES_OPERATION_ID ? { OperationID: this.nextOperationId() } : {},
+        KeyAES: "",
+        Sign: "",
+      });
     }
     const sumText = instrument.sumAs === "string" ? JSON.stringify(instrument.sum) : instrument.sum;
     const answer = this.doneAnswer(data.UUID, sumText, opened.partner);
@@ -263,7 +262,10 @@ class XpayProvider implements SimulatedProtocol {
     const partner = this.partners.get(Partner.PartnerToken);
     if (!partner) return { kind: "unauthorised" };
     try {
-      const data = open({ data: Data, keyAes: KeyAES, sign: Sign }, { senderPublicKey: partner.publicKey, recipientPrivateKey: this.privateKey });
+      const data = open(
+        { data: Data, keyAes: KeyAES, sign: Sign },
+        { senderPublicKey: partner.publicKey, recipientPrivateKey: this.privateKey },
+      );
       return { kind: "opened", partner, operationType: Partner.OperationType, data };
     } catch (error) {
       if (error instanceof EnvelopeError) return { kind: "unauthorised" };

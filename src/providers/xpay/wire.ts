@@ -75,7 +75,10 @@ export const failData = z.object({
 export type FailData = z.output<typeof failData>;
 
 /** `Sum`: kopecks, exact (never through a JS number) and within AMOUNT_BOUNDS, as a 2-decimal amount. */
-const sumKopecks = minorUnitsAmount(SUM_SCALE, { digitStrings: SUM_MAY_BE_DIGIT_STRING }).refine((amount) => NEGATIVE_SUM_ACCEPTED || !amount.isNegative(), "a balance cannot be negative");
+const sumKopecks = minorUnitsAmount(SUM_SCALE, { digitStrings: SUM_MAY_BE_DIGIT_STRING }).refine(
+  (amount) => NEGATIVE_SUM_ACCEPTED || !amount.isNegative(),
+  "a balance cannot be negative",
+);
 
 /** The balance record inside DecodedData / EncodedData. */
 export const balanceRecord = z.object({
