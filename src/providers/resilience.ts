@@ -55,8 +55,9 @@ const BREAKER_STATES: Record<BreakerState, CircuitState> = {
  * 1. a timeout of the provider's whole `timeoutMs` (the one owner of the budget: queueing, attempts and backoff all fit in it);
  * 2. the circuit breaker: an open circuit refuses the call at once (CIRCUIT_OPEN) and no request is made;
  *    after `halfOpenAfterMs` one call probes the provider (half-open) and closes or reopens the circuit;
- * 3. the bulkhead: at most `maxConnections` calls at once (the pool's connection cap), `maxQueued` more waiting;
- * 4. for reads only, retries with exponential backoff and decorrelated jitter, only of TIMEOUT, UNREACHABLE and
+ * 3. a slot of the provider's rate limit (src/scale-out): none within the budget is RATE_LIMITED, nothing sent;
+ * 4. the bulkhead: at most `maxConnections` calls at once (the pool's connection cap), `maxQueued` more waiting;
+ * 5. for reads only, retries with exponential backoff and decorrelated jitter, only of TIMEOUT, UNREACHABLE and
  *    UPSTREAM_ERROR, and only while the budget left holds the longest backoff plus a useful attempt.
  * A call counts once toward the circuit, after its retries: a provider that answers a retry is not failing.
  */
@@ -104,26 +105,24 @@ export class ProviderResilience {
 
   /**
    * Runs one call under the policy; rejects only with a ProviderError. Each attempt first takes a slot of the
-   * provider's rate limit (for `credential` where the provider limits per credential).
+   * provider's rate limit (for `credential` where the provider limits per credential): the first one before the
+   * bulkhead, so that a call the limit refuses never holds one of its connection slots.
    */
   async run<T>(kind: CallKind, attempt: Attempt<T>, credential?: string): Promise<T> {
     const deadline = performance.now() + this.timeoutMs;
+    const admitted = (signal: AbortSignal): Promise<T> =>
+      this.admission
+        .admit(kind, credential, deadline, this.timeoutMs, signal)
+        .then(() => this.bulkhead.execute(({ signal: slot }) => this.attempts(kind, deadline, attempt, slot, credential), signal));
     if (kind === "reconcile") {
       return this.budget
-        .execute(({ signal }) =>
-          this.bulkhead.execute(({ signal: slot }) => this.attempts(kind, deadline, attempt, slot, credential), signal),
-        )
+        .execute(({ signal }) => admitted(signal))
         .catch((error: unknown) => {
           throw this.asProviderError(error);
         });
     }
     try {
-      const value = await this.budget.execute(({ signal }) =>
-        this.breaker.execute(
-          () => this.bulkhead.execute(({ signal: slot }) => this.attempts(kind, deadline, attempt, slot, credential), signal),
-          signal,
-        ),
-      );
+      const value = await this.budget.execute(({ signal }) => this.breaker.execute(() => admitted(signal), signal));
       this.consecutiveFailures = 0;
       return value;
     } catch (error) {
@@ -150,8 +149,9 @@ export class ProviderResilience {
     credential: string | undefined,
   ): Promise<T> {
     const timed = async (number: number, attemptSignal: AbortSignal): Promise<T> => {
-      // Not a call until admitted: a refusal here sent nothing, and is counted by the limiter, not as a provider call.
-      await this.admission.admit(kind, credential, deadline, this.timeoutMs, attemptSignal);
+      // A retry is not a call until admitted (the first attempt was, in `run`): a refusal sent nothing, and is counted by
+      // the limiter, not as a provider call.
+      if (number > 1) await this.admission.admit(kind, credential, deadline, this.timeoutMs, attemptSignal);
       const started = performance.now();
       try {
         const value = await attempt(attemptSignal);
