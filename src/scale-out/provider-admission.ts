@@ -29,6 +29,17 @@ function windowWithMargin(intervalMs: number): number {
   return intervalMs + Math.min(1_000, Math.max(50, Math.round(intervalMs / 100)));
 }
 
+/**
+ * Reads may fill the window only up to this share of it: the rest is kept for refunds and the reconciler, which
+ * wait for a slot, so that a stream of reads, each taking any slot that frees, cannot starve them.
+ */
+const READ_SHARE = 0.9;
+
+/** A read's limit in the shared window; refunds and the reconciler count against the whole of it. */
+function slotsFor(kind: CallKind, requests: number): number {
+  return kind === "read" ? Math.max(1, Math.floor(requests * READ_SHARE)) : requests;
+}
+
 /** Without Retry-After, a 429 holds calls off this long; a longer Retry-After than the cap is capped. */
 const DEFAULT_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 600_000;
@@ -52,7 +63,7 @@ export class ProviderAdmission implements Admission {
     let waited = false;
     for (;;) {
       const grant: Grant = this.limit
-        ? await this.log.take(key, this.limit.requests, windowWithMargin(this.limit.intervalMs))
+        ? await this.log.take(key, slotsFor(kind, this.limit.requests), windowWithMargin(this.limit.intervalMs))
         : unlessBlocked(this.local.blockedMs(key));
       if (grant.granted) {
         if (waited) this.metrics.limiterWaited(this.providerId, kind);

@@ -268,7 +268,7 @@ describe("three replicas when their Redis is lost and comes back", () => {
     const warnings = replicas.map((replica) => replica.output().stdout.split("Redis unavailable").length - 1);
 
     console.log(
-      `redis down: calls shared ${whileShared.calls} (limit 20), without Redis ${withoutRedis.calls} (3 replicas x 20), shared again ${afterReturn.calls}; ` +
+      `redis down: calls shared ${whileShared.calls} (limit 20, reads 18), without Redis ${withoutRedis.calls} (3 replicas x 18), shared again ${afterReturn.calls}; ` +
         `refunds ${JSON.stringify(tally(outcomes))}, debits ${debits.length}; non-200 ${[...whileShared.bad, ...withoutRedis.bad, ...afterReturn.bad].length}; /ready ${ready.join(",")}; warnings per replica ${warnings.join(",")}`,
     );
     expect([...whileShared.bad, ...withoutRedis.bad, ...afterReturn.bad]).toEqual([]);

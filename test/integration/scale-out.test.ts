@@ -128,17 +128,18 @@ describe("admission to one provider", () => {
   const limit = (requests: number, intervalMs: number): RateLimitConfig => ({ requests, intervalMs, per: "provider" });
   const never = new AbortController().signal;
 
-  it("refuses a read at once with RATE_LIMITED, nothing sent, when no slot comes within its budget", async () => {
-    const metrics = new ScaleOutMetrics();
-    const admission = new ProviderAdmission("p", limit(2, 10_000), new LocalWindowLog(), metrics);
+  it("refuses a read at once with RATE_LIMITED, nothing sent, when no slot comes within its budget, keeping a tenth for refunds", async () => {
+    const admission = new ProviderAdmission("p", limit(10, 10_000), new LocalWindowLog(), new ScaleOutMetrics());
     const deadline = () => performance.now() + 1_000;
-    await admission.admit("read", undefined, deadline(), 1_000, never);
-    await admission.admit("read", undefined, deadline(), 1_000, never);
+    for (let read = 0; read < 9; read++) await admission.admit("read", undefined, deadline(), 1_000, never);
     const started = performance.now();
     const refused = await admission.admit("read", undefined, deadline(), 1_000, never).catch((error: unknown) => error);
     expect(performance.now() - started).toBeLessThan(50);
     expect(refused).toBeInstanceOf(ProviderError);
     expect(refused).toMatchObject({ code: FailureCode.RATE_LIMITED, requestSent: false, retryable: true });
+    // The slot reads may not take is a refund's (or the reconciler's); after it, the window is full for everyone.
+    await admission.admit("reconcile", undefined, deadline(), 1_000, never);
+    await expect(admission.admit("write", undefined, deadline(), 1_000, never)).rejects.toMatchObject({ code: FailureCode.RATE_LIMITED });
   });
 
   it("lets a refund wait for a slot within its budget, and refuses one whose wait would not fit", async () => {
