@@ -136,9 +136,9 @@ export class RedisLink {
   async close(): Promise<void> {
     this.closed = true;
     try {
-      await this.client.quit();
+      await this.bounded(this.client.quit());
     } catch {
-      // Not connected: nothing to say goodbye to.
+      // Not connected, or not answering: the connection is dropped instead.
       this.client.disconnect();
     }
   }
