@@ -9,33 +9,26 @@ import { startDemoProviders, type DemoLink, type DemoProviders } from "./sandbox
 import type { RunningServer } from "./server.js";
 import type { LedgerSettings, ProcessServices } from "./services.js";
 
-/** The query the README and the Playground open with. */
+/** The query the README and the Playground open with, kept as the README shows it (a test compares them). */
+// prettier-ignore
 export const EXAMPLE_QUERY = /* GraphQL */ `
-  query ExampleWallet {
-    wallet(id: "tester") {
+query ExampleWallet {
+  wallet(id: "tester") {
+    id
+    total(currency: "USD")
+    totalUAH: total(currency: "UAH")
+    balances {
       id
-      total(currency: "USD")
-      totalUAH: total(currency: "UAH")
-      balances {
-        id
-        provider {
-          name
-        }
-        account
-        currency
-        amount
-        available
-        locked
-      }
-      failures {
-        provider {
-          name
-        }
-        code
-        retryable
-      }
+      provider { name }
+      account
+      currency
+      amount
+      available
+      locked
     }
+    failures { provider { name } code retryable }
   }
+}
 `;
 
 export interface SandboxOptions {

@@ -19,6 +19,19 @@ const MAX_OPERATION_NAMES = 100;
 /** The reconciler backlog gauge counts up to this many unsettled refunds per scrape. */
 const BACKLOG_SCRAPE_LIMIT = 10_000;
 
+/** Latency buckets, in seconds, shared by GraphQL requests and provider calls. */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** A count of events and a histogram of their latency under the same labels, as requests and provider calls are both measured. */
+function countedAndTimed<Label extends string>(
+  registers: Registry[],
+  labelNames: Label[],
+  count: { name: string; help: string },
+  latency: { name: string; help: string },
+): [Counter<Label>, Histogram<Label>] {
+  return [new Counter({ ...count, labelNames, registers }), new Histogram({ ...latency, labelNames, buckets: LATENCY_BUCKETS, registers })];
+}
+
 export interface MetricsOptions {
   /** Node process metrics (memory, event loop, GC) besides the wallet's own; default true. */
   processMetrics?: boolean;
@@ -41,32 +54,21 @@ export class WalletMetrics {
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
-    this.requests = new Counter({
-      name: "wallet_graphql_requests_total",
-      help: "GraphQL requests answered, by operation name and outcome (ok, errors)",
-      labelNames: ["operation", "outcome"],
+    [this.requests, this.requestSeconds] = countedAndTimed(
       registers,
-    });
-    this.requestSeconds = new Histogram({
-      name: "wallet_graphql_request_duration_seconds",
-      help: "GraphQL request latency, by operation name and outcome",
-      labelNames: ["operation", "outcome"],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      ["operation", "outcome"],
+      { name: "wallet_graphql_requests_total", help: "GraphQL requests answered, by operation name and outcome (ok, errors)" },
+      { name: "wallet_graphql_request_duration_seconds", help: "GraphQL request latency, by operation name and outcome" },
+    );
+    [this.upstreamCalls, this.upstreamSeconds] = countedAndTimed(
       registers,
-    });
-    this.upstreamCalls = new Counter({
-      name: "wallet_upstream_calls_total",
-      help: "Provider calls, by provider and outcome (ok, a failure code, or circuit_open when refused without a call)",
-      labelNames: ["provider", "outcome"],
-      registers,
-    });
-    this.upstreamSeconds = new Histogram({
-      name: "wallet_upstream_call_duration_seconds",
-      help: "Provider call latency, by provider and outcome",
-      labelNames: ["provider", "outcome"],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    });
+      ["provider", "outcome"],
+      {
+        name: "wallet_upstream_calls_total",
+        help: "Provider calls, by provider and outcome (ok, a failure code, or circuit_open when refused without a call)",
+      },
+      { name: "wallet_upstream_call_duration_seconds", help: "Provider call latency, by provider and outcome" },
+    );
     this.circuitState = new Gauge({
       name: "wallet_circuit_state",
       help: "1 for each provider's current circuit state (closed, open, half-open), 0 for the others",

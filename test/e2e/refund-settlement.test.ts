@@ -3,7 +3,7 @@
 // still in the history after a restart. Each ends with the ledger equal to the provider's debits, key by key.
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -13,8 +13,9 @@ import { RefundByIdDocument, RefundHistoryDocument } from "../generated/graphql.
 import { dataOf, postGraphQL } from "../support/graphql-http.js";
 import { auditKeys, expectLedgerEqualsProvider, isUnsettled, summary, type KeyAudit } from "../support/ledger-audit.js";
 import { sendRefund } from "../support/refund-requests.js";
-import { STORE_KINDS, type StoreKind, type TestStore } from "../support/stores.js";
-import { slotSpecProvidersYaml, startSubgraphProcess, type SubgraphProcess } from "../support/subgraph-process.js";
+import { ageRefund } from "../support/refund-records.js";
+import { STORE_KINDS, TestStores } from "../support/stores.js";
+import { startSubgraphProcess, writeLuckyMonacoProvidersFile, type SubgraphProcess } from "../support/subgraph-process.js";
 
 const PARTNER = { partnerId: "settlement-test", token: "settlement-token" };
 const TIMEOUT_MS = 1_000;
@@ -32,26 +33,13 @@ let simulator: SlotSpecSimulator;
 let scratch: string;
 let providersFile: string;
 const processes: SubgraphProcess[] = [];
-const stores: TestStore[] = [];
+const stores = new TestStores();
 
 beforeAll(async () => {
   simulator = await SlotSpecSimulator.start({ partners: [PARTNER], wallets: { tester: { USD: "1000000.00" } }, slowMs: 10_000 });
   scratch = await mkdtemp(join(tmpdir(), "wallet-settlement-"));
   providersFile = join(scratch, "providers.yaml");
-  await writeFile(
-    providersFile,
-    slotSpecProvidersYaml([
-      {
-        id: "lucky-monaco",
-        name: "Lucky Monaco",
-        baseUrl: simulator.url,
-        partnerId: PARTNER.partnerId,
-        tokenEnv: "LUCKY_TOKEN",
-        canRefund: true,
-        timeoutMs: TIMEOUT_MS,
-      },
-    ]),
-  );
+  await writeLuckyMonacoProvidersFile(providersFile, simulator.url, PARTNER.partnerId, TIMEOUT_MS);
 });
 
 afterEach(async () => {
@@ -62,7 +50,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await simulator?.stop();
-  for (const store of stores) await store.drop();
+  await stores.dropAll();
   await rm(scratch, { recursive: true, force: true });
 });
 
@@ -81,12 +69,6 @@ function startReplica(storeUrl: string, clock: Record<string, string> = {}): Sub
   });
   processes.push(replica);
   return replica;
-}
-
-async function newStore(kind: StoreKind): Promise<TestStore> {
-  const store = await kind.create();
-  stores.push(store);
-  return store;
 }
 
 async function audit(storeUrl: string, keys: string[]): Promise<KeyAudit[]> {
@@ -122,7 +104,7 @@ const providerStatus = async (url: string): Promise<string> =>
 
 describe.each(STORE_KINDS)("a replica killed mid-refund on $name", (kind) => {
   it("restarts into a provider slow and then down, never opens the circuit on its own retries, and settles every key once it answers", async () => {
-    const store = await newStore(kind);
+    const store = await stores.create(kind);
     const first = startReplica(store.url);
     const firstUrl = await first.ready;
     const keys = Array.from({ length: 12 }, () => randomUUID());
@@ -171,7 +153,7 @@ describe.each(STORE_KINDS)("a replica killed mid-refund on $name", (kind) => {
   }, 120_000);
 
   it("keeps a refund settled a month ago in the history after a restart, its key released and its record whole", async () => {
-    const store = await newStore(kind);
+    const store = await stores.create(kind);
     const first = startReplica(store.url);
     const firstUrl = await first.ready;
     const key = randomUUID();
@@ -181,15 +163,7 @@ describe.each(STORE_KINDS)("a replica killed mid-refund on $name", (kind) => {
 
     // A month passes.
     const direct = await openStore(store.url);
-    await direct.db
-      .updateTable("refunds")
-      .set((eb) => ({
-        created_at: eb("created_at", "-", MONTH_MS),
-        updated_at: eb("updated_at", "-", MONTH_MS),
-        settled_at: eb("settled_at", "-", MONTH_MS),
-      }))
-      .where("idempotency_key", "=", key)
-      .execute();
+    await ageRefund(direct.db, "idempotency_key", key, MONTH_MS);
     await direct.close();
 
     const second = startReplica(store.url);
@@ -234,7 +208,7 @@ describe("two replicas on PostgreSQL, one clock a second ahead", () => {
     );
     expect(skewed - Date.now()).toBeGreaterThan(800);
 
-    const store = await newStore(STORE_KINDS.find((kind) => kind.name === "PostgreSQL")!);
+    const store = await stores.create(STORE_KINDS.find((kind) => kind.name === "PostgreSQL")!);
     const [onTime, ahead] = await Promise.all([startReplica(store.url).ready, startReplica(store.url, CLOCK_ONE_SECOND_AHEAD).ready]);
     const keys = Array.from({ length: 8 }, () => randomUUID());
 

@@ -1,14 +1,14 @@
 // Refunds across real processes: two replicas on one PostgreSQL never debit a key twice; a replica killed mid-refund loses nothing.
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SlotSpecSimulator } from "../../src/providers/slot-spec/simulator.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
 import { sendRefund, type RefundOutcomeWord } from "../support/refund-requests.js";
-import { STORE_KINDS, type StoreKind, type TestStore } from "../support/stores.js";
-import { slotSpecProvidersYaml, startSubgraphProcess, type SubgraphProcess } from "../support/subgraph-process.js";
+import { STORE_KINDS, TestStores } from "../support/stores.js";
+import { startSubgraphProcess, writeLuckyMonacoProvidersFile, type SubgraphProcess } from "../support/subgraph-process.js";
 
 const PARTNER = { partnerId: "replica-test", token: "replica-token" };
 const TIMEOUT_MS = 1_000;
@@ -19,26 +19,13 @@ let simulator: SlotSpecSimulator;
 let scratch: string;
 let providersFile: string;
 const processes: SubgraphProcess[] = [];
-const stores: TestStore[] = [];
+const stores = new TestStores();
 
 beforeAll(async () => {
   simulator = await SlotSpecSimulator.start({ partners: [PARTNER], wallets: { tester: { USD: "1000000.00" } } });
   scratch = await mkdtemp(join(tmpdir(), "wallet-replicas-"));
   providersFile = join(scratch, "providers.yaml");
-  await writeFile(
-    providersFile,
-    slotSpecProvidersYaml([
-      {
-        id: "lucky-monaco",
-        name: "Lucky Monaco",
-        baseUrl: simulator.url,
-        partnerId: PARTNER.partnerId,
-        tokenEnv: "LUCKY_TOKEN",
-        canRefund: true,
-        timeoutMs: TIMEOUT_MS,
-      },
-    ]),
-  );
+  await writeLuckyMonacoProvidersFile(providersFile, simulator.url, PARTNER.partnerId, TIMEOUT_MS);
 });
 
 afterEach(() => {
@@ -47,7 +34,7 @@ afterEach(() => {
 
 afterAll(async () => {
   await simulator?.stop();
-  for (const store of stores) await store.drop();
+  await stores.dropAll();
   await rm(scratch, { recursive: true, force: true });
 });
 
@@ -63,12 +50,6 @@ function startReplica(storeUrl: string): SubgraphProcess {
   });
   processes.push(replica);
   return replica;
-}
-
-async function newStore(kind: StoreKind): Promise<TestStore> {
-  const store = await kind.create();
-  stores.push(store);
-  return store;
 }
 
 /** The ledger's rows next to the provider's debits, for the keys sent. */
@@ -90,7 +71,7 @@ async function compare(storeUrl: string, keys: string[]) {
 
 describe("two replicas sharing PostgreSQL", () => {
   it("answer 200 concurrent refunds over 20 keys with exactly 20 debits, the ledger matching the provider", async () => {
-    const store = await newStore(STORE_KINDS.find((kind) => kind.name === "PostgreSQL")!);
+    const store = await stores.create(STORE_KINDS.find((kind) => kind.name === "PostgreSQL")!);
     const urls = await Promise.all([startReplica(store.url).ready, startReplica(store.url).ready]);
     simulator.setLatency(40);
     const keys = Array.from({ length: 20 }, () => randomUUID());
@@ -123,7 +104,7 @@ describe("two replicas sharing PostgreSQL", () => {
 
 describe.each(STORE_KINDS)("a replica killed mid-refund on $name", (kind) => {
   it("loses and doubles nothing: after restarts and reconciliation every key's debits match the ledger, none PENDING", async () => {
-    const store = await newStore(kind);
+    const store = await stores.create(kind);
     const sent = new Set<string>();
     const outcomes: RefundOutcomeWord[] = [];
     let replica = startReplica(store.url);

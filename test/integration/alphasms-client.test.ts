@@ -12,8 +12,9 @@ import { alphaSmsProviderConfig, type AlphaSmsProviderConfig } from "../../src/p
 import { AlphaSmsSimulator } from "../../src/providers/alphasms/simulator.js";
 import { FailureCode } from "../../src/providers/failure.js";
 import type { AccountDirectory, BalanceQuery, BalanceResult } from "../../src/providers/provider.js";
-import type { SimulatorFault } from "../../src/providers/simulator-knobs.js";
 import { openStore } from "../../src/store/open-store.js";
+import { FAULT_OUTCOMES, amounts, expectAmountsOnly, expectUnreachableUntilReopened } from "../support/provider-faults.js";
+import { loadAgainstHang, loadWithSlowCalls } from "../support/provider-timing.js";
 
 const PROVIDER_ID = "alphasms";
 const PATH = "/api/json.php";
@@ -88,9 +89,10 @@ function client(overrides: Partial<AlphaSmsProviderConfig> = {}, accounts: Accou
   return created;
 }
 
-/** The amounts of a result as text, so scale is part of what is compared. */
-function amounts(result: BalanceResult): Record<string, string> {
-  return Object.fromEntries(result.balances.map((balance) => [`${balance.account}/${balance.currency}`, balance.amount.toString()]));
+/** A result with no balance and exactly this one failure at AlphaSMS. */
+function expectOnlyFailure(result: BalanceResult, failure: Omit<BalanceResult["failures"][number], "providerId">): void {
+  expect(result.balances).toEqual([]);
+  expect(result.failures).toEqual([{ providerId: PROVIDER_ID, ...failure }]);
 }
 
 /** Item counts the simulator received, by key, sorted: calls run concurrently, in no fixed order. */
@@ -164,16 +166,12 @@ describe("AlphaSmsClient: configuration and info", () => {
 
   it("refuses a configuration it cannot serve", () => {
     const refused = (overrides: object): boolean => !alphaSmsProviderConfig.safeParse({ ...base, ...overrides }).success;
+    const mainKeyUnder = (...refs: string[]): object => ({
+      accounts: refs.map((ref) => ({ ref, apiKey: { env: "ALPHASMS_TEST_KEY_MAIN" } })),
+    });
     expect(alphaSmsProviderConfig.safeParse(base).success).toBe(true);
     expect(refused({ accounts: [] })).toBe(true);
-    expect(
-      refused({
-        accounts: [
-          { ref: "main", apiKey: { env: "ALPHASMS_TEST_KEY_MAIN" } },
-          { ref: "main", apiKey: { env: "ALPHASMS_TEST_KEY_MAIN" } },
-        ],
-      }),
-    ).toBe(true);
+    expect(refused(mainKeyUnder("main", "main"))).toBe(true);
     expect(refused({ accounts: [{ ref: "", apiKey: { env: "ALPHASMS_TEST_KEY_MAIN" } }] })).toBe(true);
     expect(refused({ accounts: [{ ref: "main", apiKey: "plain-text-key" }] })).toBe(true);
     expect(refused({ accounts: [{ ref: "main", apiKey: { env: "ALPHASMS_TEST_KEY_UNSET" } }] })).toBe(true);
@@ -184,14 +182,7 @@ describe("AlphaSmsClient: configuration and info", () => {
     expect(refused({ protocol: "slot-spec" })).toBe(true);
     expect(refused({ extra: 1 })).toBe(true);
     // The same key under two refs is allowed: two links may name one cabinet.
-    expect(
-      refused({
-        accounts: [
-          { ref: "a", apiKey: { env: "ALPHASMS_TEST_KEY_MAIN" } },
-          { ref: "b", apiKey: { env: "ALPHASMS_TEST_KEY_MAIN" } },
-        ],
-      }),
-    ).toBe(false);
+    expect(refused(mainKeyUnder("a", "b"))).toBe(false);
   });
 });
 
@@ -239,7 +230,7 @@ describe("AlphaSmsClient: balances", () => {
     // main-key, shared-key (shared-a and shared-b in one call), usd-key, victim-key.
     expect(simulator.calls(PATH)).toBe(4);
     expect(itemsByKey()).toEqual({ [KEYS.main]: [1], [KEYS.shared]: [2], [KEYS.usd]: [1], [KEYS.victim]: [1] });
-    expect(results.map(amounts)).toEqual([
+    expectAmountsOnly(results, [
       { "main/UAH": "31.1683" },
       { "main/UAH": "31.1683" },
       {},
@@ -249,7 +240,6 @@ describe("AlphaSmsClient: balances", () => {
       {},
       { "victim/UAH": "7.0000" },
     ]);
-    expect(results.every((result) => result.failures.length === 0)).toBe(true);
   });
 
   it("splits the items of one key over several calls at maxItemsPerCall", async () => {
@@ -263,16 +253,15 @@ describe("AlphaSmsClient: balances", () => {
   });
 
   it("makes its calls concurrently", async () => {
-    simulator.setLatency(300);
-    const started = performance.now();
-    const results = await client().loadBalances([
-      { walletId: "tester", currency: null },
-      { walletId: "alice", currency: null },
-      { walletId: "carol", currency: null },
-    ]);
+    const results = await loadWithSlowCalls(simulator, () =>
+      client().loadBalances([
+        { walletId: "tester", currency: null },
+        { walletId: "alice", currency: null },
+        { walletId: "carol", currency: null },
+      ]),
+    );
     expect(simulator.calls(PATH)).toBe(4);
     expect(results.map(amounts)[2]).toEqual({ "victim/UAH": "7.0000" });
-    expect(performance.now() - started).toBeLessThan(900);
   });
 
   it("a wallet with no link at this provider has no balances here, and costs no call", async () => {
@@ -300,16 +289,12 @@ describe("AlphaSmsClient: balances", () => {
       { walletId: "erin", currency: "USD" },
       { walletId: "tester", currency: null },
     ]);
-    expect(ghost!.balances).toEqual([]);
-    expect(ghost!.failures).toEqual([
-      {
-        providerId: PROVIDER_ID,
-        currency: null,
-        code: FailureCode.REJECTED,
-        retryable: false,
-        message: "account not-configured: the linked account is not configured at this provider (no API key for it)",
-      },
-    ]);
+    expectOnlyFailure(ghost!, {
+      currency: null,
+      code: FailureCode.REJECTED,
+      retryable: false,
+      message: "account not-configured: the linked account is not configured at this provider (no API key for it)",
+    });
     expect(amounts(erin!)).toEqual({ "dollars/USD": "1200.5" });
     expect(erin!.failures).toMatchObject([
       { currency: "USD", code: FailureCode.REJECTED, message: expect.stringMatching(/^account not-configured-either: /) },
@@ -325,16 +310,12 @@ describe("AlphaSmsClient: balances", () => {
       { walletId: "tester", currency: null },
       { walletId: "carol", currency: "UAH" },
     ]);
-    expect(carol!.balances).toEqual([]);
-    expect(carol!.failures).toEqual([
-      {
-        providerId: PROVIDER_ID,
-        currency: null,
-        code: FailureCode.REJECTED,
-        retryable: false,
-        message: "account victim: the provider refused the balance request: Account is blocked",
-      },
-    ]);
+    expectOnlyFailure(carol!, {
+      currency: null,
+      code: FailureCode.REJECTED,
+      retryable: false,
+      message: "account victim: the provider refused the balance request: Account is blocked",
+    });
     expect(carolUah!.failures).toMatchObject([{ currency: "UAH", code: FailureCode.REJECTED }]);
     expect(amounts(tester!)).toEqual({ "main/UAH": "31.1683" });
     expect(tester!.failures).toEqual([]);
@@ -359,16 +340,7 @@ describe("AlphaSmsClient: balances", () => {
     expect(amounts(alice!)).toEqual({ "shared-a/UAH": "500.25", "dollars/USD": "1200.5" });
   });
 
-  const faults: [SimulatorFault, FailureCode, boolean][] = [
-    ["hang", FailureCode.TIMEOUT, true],
-    ["slow", FailureCode.TIMEOUT, true],
-    ["http500", FailureCode.UPSTREAM_ERROR, true],
-    ["malformed", FailureCode.BAD_RESPONSE, false],
-    ["bad-shape", FailureCode.BAD_RESPONSE, false],
-    ["auth", FailureCode.AUTH_FAILED, false],
-  ];
-
-  it.each(faults)("%s on one key gives %s (retryable %s) to its accounts' queries only", async (fault, code, retryable) => {
+  it.each(FAULT_OUTCOMES)("%s on one key gives %s (retryable %s) to its accounts' queries only", async (fault, code, retryable) => {
     await simulator.setFault(fault, { apiKey: KEYS.shared });
     const started = performance.now();
     const [alice, tester, bob, aliceUsd] = await client({ timeoutMs: 300 }).loadBalances([
@@ -393,24 +365,22 @@ describe("AlphaSmsClient: balances", () => {
   });
 
   it("a timeout is bounded by the client's timeout against a hanging provider", async () => {
-    await simulator.setFault("hang");
-    const started = performance.now();
-    const [result] = await client({ timeoutMs: 300 }).loadBalances([{ walletId: "tester", currency: null }]);
-    const elapsed = performance.now() - started;
-    expect(result!.failures).toMatchObject([{ code: FailureCode.TIMEOUT, retryable: true }]);
-    expect(elapsed).toBeGreaterThanOrEqual(290);
-    expect(elapsed).toBeLessThan(300 + 300);
+    const result = await loadAgainstHang(
+      simulator,
+      async () => (await client({ timeoutMs: 300 }).loadBalances([{ walletId: "tester", currency: null }]))[0]!,
+      300,
+    );
+    expect(result.failures).toMatchObject([{ code: FailureCode.TIMEOUT, retryable: true }]);
   });
 
   it("a refused connection is UNREACHABLE and retryable, and the client recovers when the port reopens", async () => {
     const target = client({ timeoutMs: 500 });
-    expect(amounts((await target.loadBalances([{ walletId: "tester", currency: null }]))[0]!)).toEqual({ "main/UAH": "31.1683" });
-    await simulator.setFault("refuse");
-    const [result] = await target.loadBalances([{ walletId: "tester", currency: null }]);
-    expect(result!.balances).toEqual([]);
-    expect(result!.failures).toMatchObject([{ code: FailureCode.UNREACHABLE, retryable: true }]);
-    await simulator.setFault(null);
-    expect(amounts((await target.loadBalances([{ walletId: "tester", currency: null }]))[0]!)).toEqual({ "main/UAH": "31.1683" });
+    const refused = await expectUnreachableUntilReopened(
+      simulator,
+      async () => (await target.loadBalances([{ walletId: "tester", currency: null }]))[0]!,
+      (result) => expect(amounts(result)).toEqual({ "main/UAH": "31.1683" }),
+    );
+    expect(refused.balances).toEqual([]);
   });
 
   it("a failing link lookup is a failure of every query, never a rejected batch", async () => {

@@ -1,41 +1,24 @@
 // Checks that the AlphaSMS simulator answers as the provider's page says, errors included, over real HTTP on loopback.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AlphaSmsSimulator } from "../../src/providers/alphasms/simulator.js";
+import { exchange, itPlaysTheSharedKnobs, type Answer } from "../support/simulator-http.js";
 
 const MAIN_KEY = "bb56a4369eb19-main-cfec6d1776bd25";
 const OTHER_KEY = "other-key";
 const PATH = "/api/json.php";
 
-interface Answer {
-  status: number;
-  text: string;
-  json: Record<string, unknown> | undefined;
-}
-
 let simulator: AlphaSmsSimulator;
 
-async function post(
+const post = (
   body: unknown,
   options: { path?: string; contentType?: string | null; method?: string; signal?: AbortSignal } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = {};
-  if (options.contentType !== null) headers["content-type"] = options.contentType ?? "application/json";
-  const response = await fetch(`${simulator.url}${options.path ?? PATH}`, {
-    method: options.method ?? "POST",
-    headers,
-    body: options.method === "GET" ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+): Promise<Answer> =>
+  exchange(`${simulator.url}${options.path ?? PATH}`, {
+    method: options.method,
+    headers: options.contentType === null ? {} : { "content-type": options.contentType ?? "application/json" },
+    body,
     signal: options.signal,
   });
-  const text = await response.text();
-  let json: Record<string, unknown> | undefined;
-  try {
-    // Only shapes and strings are read from `json`; amounts are always checked on `text`.
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, text, json };
-}
 
 const balanceRequest = (auth = MAIN_KEY, count = 1): object => ({
   auth,
@@ -170,6 +153,13 @@ describe("AlphaSMS simulator: errors, all with HTTP 200", () => {
 });
 
 describe("AlphaSMS simulator: knobs", () => {
+  itPlaysTheSharedKnobs({
+    simulator: () => simulator,
+    send: (signal) => post(balanceRequest(), { signal }),
+    path: PATH,
+    expectAnswered: (answer) => expect(answer.json).toMatchObject({ success: true }),
+  });
+
   it("counts calls by path and in all, faults and errors included, and resets them", async () => {
     await post(balanceRequest());
     await post(balanceRequest("wrong"));
@@ -179,13 +169,6 @@ describe("AlphaSMS simulator: knobs", () => {
     simulator.resetCalls();
     expect(simulator.calls()).toBe(0);
     expect(simulator.received()).toEqual([]);
-  });
-
-  it("delays answers by the latency set", async () => {
-    simulator.setLatency(150);
-    const started = performance.now();
-    expect((await post(balanceRequest())).json).toMatchObject({ success: true });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
   });
 
   it("answers at the latency set, neither early nor a timer tick late, and says how long each answer took", async () => {
@@ -206,13 +189,6 @@ describe("AlphaSMS simulator: knobs", () => {
     simulator.resetCalls();
     await post(balanceRequest());
     expect(simulator.answerTimes()).toEqual([]);
-  });
-
-  it("http500 answers HTTP 500, and clearing it answers again", async () => {
-    await simulator.setFault("http500");
-    expect((await post(balanceRequest())).status).toBe(500);
-    await simulator.setFault(null);
-    expect((await post(balanceRequest())).status).toBe(200);
   });
 
   it("malformed answers invalid JSON that still carries the amount", async () => {
@@ -244,19 +220,6 @@ describe("AlphaSMS simulator: knobs", () => {
     expect(answer.json).toEqual({ success: false, error: "Access denied" });
   });
 
-  it("hang never answers, and stop() ends the hanging request", async () => {
-    await simulator.setFault("hang");
-    await expect(post(balanceRequest(), { signal: AbortSignal.timeout(300) })).rejects.toThrow();
-    const pending = post(balanceRequest());
-    pending.catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(simulator.calls(PATH)).toBe(2);
-    const started = performance.now();
-    await simulator.stop();
-    expect(performance.now() - started).toBeLessThan(1_000);
-    await expect(pending).rejects.toThrow();
-  });
-
   it("slow answers only after slowMs, with the true answer", async () => {
     const slow = await AlphaSmsSimulator.start({ accounts: [{ apiKey: MAIN_KEY, amount: "31.1683" }], slowMs: 300 });
     try {
@@ -272,18 +235,6 @@ describe("AlphaSMS simulator: knobs", () => {
     } finally {
       await slow.stop();
     }
-  });
-
-  it("refuse closes the port for real, and clearing it listens again on the same URL", async () => {
-    const url = simulator.url;
-    await post(balanceRequest());
-    await simulator.setFault("refuse");
-    const error: unknown = await post(balanceRequest()).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(Error);
-    expect((error as Error & { cause?: { code?: string } }).cause?.code).toBe("ECONNREFUSED");
-    await simulator.setFault(null);
-    expect(simulator.url).toBe(url);
-    expect((await post(balanceRequest())).json).toMatchObject({ success: true });
   });
 
   it("a fault scoped to one key leaves the other keys alone", async () => {

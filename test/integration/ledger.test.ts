@@ -10,31 +10,8 @@ import { RefundErrorCode, RefundStatus, type RefundRecord } from "../../src/refu
 import { SqlRefundLedger } from "../../src/refunds/sql-ledger.js";
 import { migrate } from "../../src/store/migrations.js";
 import { openStore, preparingOnce, type Store } from "../../src/store/open-store.js";
+import { ageRefund, pendingRefund } from "../support/refund-records.js";
 import { STORE_KINDS, type TestStore } from "../support/stores.js";
-
-function candidate(overrides: Partial<RefundRecord> = {}): RefundRecord {
-  const now = new Date();
-  return {
-    id: randomUUID(),
-    idempotencyKey: randomUUID(),
-    parametersHash: "a".repeat(64),
-    walletId: "tester",
-    providerId: "lucky-monaco",
-    currency: "USD",
-    amount: ScaledDecimal.parse("200.0"),
-    status: RefundStatus.PENDING,
-    balanceAfter: null,
-    failureCode: null,
-    failureMessage: null,
-    attempt: 1,
-    everSent: false,
-    dueAt: null,
-    createdAt: now,
-    updatedAt: now,
-    settledAt: null,
-    ...overrides,
-  };
-}
 
 const LEASE_MS = 60_000;
 const MONTH_MS = 30 * 24 * 3_600_000;
@@ -47,19 +24,7 @@ describe.each(STORE_KINDS)("on $name", (kind) => {
   let leaseless: SqlRefundLedger;
   let links: AccountLinkStore;
 
-  /** Moves a record's times into the past, as time passing would (the store's clock cannot be wound). */
-  const age = async (id: string, ms: number) => {
-    await store.db
-      .updateTable("refunds")
-      .set((eb) => ({
-        created_at: eb("created_at", "-", ms),
-        updated_at: eb("updated_at", "-", ms),
-        settled_at: eb("settled_at", "-", ms),
-        due_at: eb("due_at", "-", ms),
-      }))
-      .where("id", "=", id)
-      .execute();
-  };
+  const age = (id: string, ms: number): Promise<void> => ageRefund(store.db, "id", id, ms);
 
   beforeAll(async () => {
     testStore = await kind.create();
@@ -80,7 +45,7 @@ describe.each(STORE_KINDS)("on $name", (kind) => {
   });
 
   it("writes a new refund as PENDING at attempt 1, never sent, timed by the database, and gives the existing record for a live key", async () => {
-    const first = candidate({ amount: ScaledDecimal.parse("0.00000001"), createdAt: new Date(0) });
+    const first = pendingRefund({ amount: ScaledDecimal.parse("0.00000001"), createdAt: new Date(0) });
     const before = Date.now();
     const claimed = await ledger.claim(first);
     expect(claimed).toEqual({
@@ -92,20 +57,20 @@ describe.each(STORE_KINDS)("on $name", (kind) => {
     expect(Math.abs(claimed.refund.createdAt.getTime() - before)).toBeLessThan(1_000);
     expect(claimed.refund.dueAt!.getTime() - claimed.refund.createdAt.getTime()).toBe(LEASE_MS);
 
-    const again = await ledger.claim(candidate({ idempotencyKey: first.idempotencyKey }));
+    const again = await ledger.claim(pendingRefund({ idempotencyKey: first.idempotencyKey }));
     expect(again.claimed).toBe(false);
     expect(again.refund.id).toBe(first.id);
   });
 
   it("lets exactly one of many concurrent claims of one key through", async () => {
     const key = randomUUID();
-    const results = await Promise.all(Array.from({ length: 25 }, () => ledger.claim(candidate({ idempotencyKey: key }))));
+    const results = await Promise.all(Array.from({ length: 25 }, () => ledger.claim(pendingRefund({ idempotencyKey: key }))));
     expect(results.filter((r) => r.claimed)).toHaveLength(1);
     expect(new Set(results.map((r) => r.refund.id)).size).toBe(1);
   });
 
   it("settles only the current attempt, and takes a record over only from the state it was seen in", async () => {
-    const { refund } = await ledger.claim(candidate());
+    const { refund } = await ledger.claim(pendingRefund());
     const unknown = await ledger.settle(refund.id, 1, {
       status: RefundStatus.UNKNOWN,
       failureCode: RefundErrorCode.OUTCOME_UNKNOWN,
@@ -141,7 +106,7 @@ describe.each(STORE_KINDS)("on $name", (kind) => {
   });
 
   it("takes over a PENDING record only once its lease has ended by the database's clock, and marks it as maybe sent", async () => {
-    const { refund } = await ledger.claim(candidate());
+    const { refund } = await ledger.claim(pendingRefund());
     expect(await ledger.takeOver(refund, { onlyWhenDue: false }), "its claim still holds it").toBeNull();
     await age(refund.id, LEASE_MS);
     const taken = await ledger.takeOver(refund, { onlyWhenDue: false });
@@ -152,13 +117,13 @@ describe.each(STORE_KINDS)("on $name", (kind) => {
   });
 
   it("finds what is due: abandoned claims and UNKNOWN refunds whose retry time has come, never settled ones", async () => {
-    const abandoned = (await leaseless.claim(candidate())).refund;
-    const held = (await ledger.claim(candidate())).refund;
-    const retryNow = (await ledger.claim(candidate())).refund;
+    const abandoned = (await leaseless.claim(pendingRefund())).refund;
+    const held = (await ledger.claim(pendingRefund())).refund;
+    const retryNow = (await ledger.claim(pendingRefund())).refund;
     await ledger.settle(retryNow.id, 1, { status: RefundStatus.UNKNOWN, sent: true, retryAfterMs: 0 });
-    const retryLater = (await ledger.claim(candidate())).refund;
+    const retryLater = (await ledger.claim(pendingRefund())).refund;
     const later = await ledger.settle(retryLater.id, 1, { status: RefundStatus.UNKNOWN, sent: true, retryAfterMs: 60_000 });
-    const succeeded = (await leaseless.claim(candidate())).refund;
+    const succeeded = (await leaseless.claim(pendingRefund())).refund;
     await leaseless.settle(succeeded.id, 1, { status: RefundStatus.SUCCEEDED, balanceAfter: ScaledDecimal.parse("1"), sent: true });
 
     const due = (await ledger.findDue(1000)).map((r) => r.id);
@@ -170,9 +135,9 @@ describe.each(STORE_KINDS)("on $name", (kind) => {
 
   it("never deletes a refund: a key settled past its retention is released, the record stays, and the key may name a new refund", async () => {
     const key = randomUUID();
-    const old = (await ledger.claim(candidate({ idempotencyKey: key, walletId: "keeper" }))).refund;
+    const old = (await ledger.claim(pendingRefund({ idempotencyKey: key, walletId: "keeper" }))).refund;
     await ledger.settle(old.id, 1, { status: RefundStatus.SUCCEEDED, balanceAfter: ScaledDecimal.parse("1"), sent: true });
-    const unsettled = (await ledger.claim(candidate({ walletId: "keeper" }))).refund;
+    const unsettled = (await ledger.claim(pendingRefund({ walletId: "keeper" }))).refund;
     await age(old.id, MONTH_MS);
     await age(unsettled.id, MONTH_MS);
 
@@ -180,9 +145,9 @@ describe.each(STORE_KINDS)("on $name", (kind) => {
     expect(await ledger.releaseKeys(24 * 3_600_000)).toBeGreaterThanOrEqual(1);
     expect(await ledger.get(old.id)).toMatchObject({ status: "SUCCEEDED", idempotencyKey: key });
     expect(await ledger.get(unsettled.id), "an unsettled refund keeps its key").toMatchObject({ status: "PENDING" });
-    expect((await ledger.claim(candidate({ idempotencyKey: unsettled.idempotencyKey }))).claimed).toBe(false);
+    expect((await ledger.claim(pendingRefund({ idempotencyKey: unsettled.idempotencyKey }))).claimed).toBe(false);
 
-    const reused = await ledger.claim(candidate({ idempotencyKey: key, walletId: "keeper" }));
+    const reused = await ledger.claim(pendingRefund({ idempotencyKey: key, walletId: "keeper" }));
     expect(reused.claimed).toBe(true);
     expect((await ledger.listForWallet("keeper", 10)).map((r) => r.id)).toEqual(expect.arrayContaining([old.id, reused.refund.id]));
   });
@@ -190,7 +155,7 @@ describe.each(STORE_KINDS)("on $name", (kind) => {
   it("pages a wallet's history newest first, ties broken by id, without gaps or repeats", async () => {
     const wallet = `history-${randomUUID().slice(0, 8)}`;
     const ids: string[] = [];
-    for (let i = 0; i < 7; i++) ids.push((await ledger.claim(candidate({ walletId: wallet }))).refund.id);
+    for (let i = 0; i < 7; i++) ids.push((await ledger.claim(pendingRefund({ walletId: wallet }))).refund.id);
     // Several refunds in the same millisecond.
     await store.db.updateTable("refunds").set({ created_at: 1_000 }).where("id", "in", ids.slice(0, 3)).execute();
     await store.db.updateTable("refunds").set({ created_at: 2_000 }).where("id", "in", ids.slice(3, 6)).execute();

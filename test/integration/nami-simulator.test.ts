@@ -2,16 +2,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { NamiSimulator } from "../../src/providers/nami/simulator.js";
 import { signQueryString } from "../../src/providers/nami/signature.js";
+import { exchange, itPlaysTheSharedKnobs, type Answer } from "../support/simulator-http.js";
 
 const PATH = "/api/v4/user/balance";
 const MAIN = { apiKey: "key-main", apiSecret: "secret-main" };
 const OTHER = { apiKey: "key-other", apiSecret: "secret-other" };
-
-interface Answer {
-  status: number;
-  text: string;
-  json: Record<string, unknown> | undefined;
-}
 
 let simulator: NamiSimulator;
 
@@ -41,19 +36,11 @@ async function get(options: RequestOptions = {}): Promise<Answer> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   const apiKey = options.apiKey === undefined ? account.apiKey : options.apiKey;
   if (apiKey !== null) headers["x-api-key"] = apiKey;
-  const response = await fetch(`${(options.target ?? simulator).url}${options.path ?? PATH}?${search}`, {
+  return exchange(`${(options.target ?? simulator).url}${options.path ?? PATH}?${search}`, {
     method: options.method ?? "GET",
     headers,
     signal: options.signal,
   });
-  const text = await response.text();
-  let json: Record<string, unknown> | undefined;
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, text, json };
 }
 
 const spot = (timestamp = Date.now()): [string, string][] => [
@@ -270,6 +257,13 @@ describe("Nami simulator: refusals", () => {
 });
 
 describe("Nami simulator: knobs", () => {
+  itPlaysTheSharedKnobs({
+    simulator: () => simulator,
+    send: (signal) => get({ signal }),
+    path: PATH,
+    expectAnswered: (answer) => expect(answer.status).toBe(200),
+  });
+
   it("counts calls by path and in all, refused ones too, and resets them", async () => {
     await get();
     await get({ parameters: futures() });
@@ -280,20 +274,6 @@ describe("Nami simulator: knobs", () => {
     expect(simulator.calls()).toBe(4);
     simulator.resetCalls();
     expect(simulator.calls()).toBe(0);
-  });
-
-  it("delays answers by the latency set", async () => {
-    simulator.setLatency(150);
-    const started = performance.now();
-    expect((await get()).status).toBe(200);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
-  });
-
-  it("http500 answers HTTP 500, then clears", async () => {
-    await simulator.setFault("http500");
-    expect((await get()).status).toBe(500);
-    await simulator.setFault(null);
-    expect((await get()).status).toBe(200);
   });
 
   it("malformed answers invalid JSON made from the true answer", async () => {
@@ -335,19 +315,6 @@ describe("Nami simulator: knobs", () => {
     await expect(simulator.setFault("refuse", { apiKey: MAIN.apiKey })).rejects.toThrow();
   });
 
-  it("hang never answers, and stop() ends the hanging request", async () => {
-    await simulator.setFault("hang");
-    await expect(get({ signal: AbortSignal.timeout(300) })).rejects.toThrow();
-    const pending = get();
-    pending.catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(simulator.calls(PATH)).toBe(2);
-    const started = performance.now();
-    await simulator.stop();
-    expect(performance.now() - started).toBeLessThan(1_000);
-    await expect(pending).rejects.toThrow();
-  });
-
   it("slow answers the true answer, late", async () => {
     const slow = await NamiSimulator.start({ accounts: [{ ...MAIN, spot: { "22": "1" } }], slowMs: 300 });
     try {
@@ -359,16 +326,5 @@ describe("Nami simulator: knobs", () => {
     } finally {
       await slow.stop();
     }
-  });
-
-  it("refuse closes the port for real, and clearing it listens again on the same URL", async () => {
-    const url = simulator.url;
-    await simulator.setFault("refuse");
-    const error: unknown = await get().catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(Error);
-    expect((error as Error & { cause?: { code?: string } }).cause?.code).toBe("ECONNREFUSED");
-    await simulator.setFault(null);
-    expect(simulator.url).toBe(url);
-    expect((await get()).status).toBe(200);
   });
 });

@@ -3,10 +3,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ScaledDecimal } from "../../src/money/decimal.js";
-import { RefundStatus } from "../../src/refunds/refund.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox.js";
 import { RefundByIdDocument, RefundDocument, RefundHistoryDocument, type RefundInput } from "../generated/graphql.js";
 import { dataOf, sandboxPost } from "../support/graphql-http.js";
+import { pendingRefund } from "../support/refund-records.js";
 import { STORE_KINDS, type TestStore } from "../support/stores.js";
 
 const TIMEOUT_MS = 1_000;
@@ -202,25 +202,15 @@ describe.each(STORE_KINDS)("refunds on $name", (kind) => {
     it("settles a refund recorded but never sent (the process died in between), and leaves nothing PENDING", async () => {
       const key = randomUUID();
       const now = new Date();
-      const { refund: orphan } = await sandbox.services.ledger.claim({
-        id: randomUUID(),
-        idempotencyKey: key,
-        parametersHash: "0".repeat(64),
-        walletId: "tester",
-        providerId: "lucky-monaco",
-        currency: "USD",
-        amount: ScaledDecimal.parse("25.50"),
-        status: RefundStatus.PENDING,
-        balanceAfter: null,
-        failureCode: null,
-        failureMessage: null,
-        attempt: 1,
-        everSent: false,
-        dueAt: null,
-        createdAt: now,
-        updatedAt: now,
-        settledAt: null,
-      });
+      const { refund: orphan } = await sandbox.services.ledger.claim(
+        pendingRefund({
+          idempotencyKey: key,
+          parametersHash: "0".repeat(64),
+          amount: ScaledDecimal.parse("25.50"),
+          createdAt: now,
+          updatedAt: now,
+        }),
+      );
 
       // Too fresh: its own process might still be waiting for the provider.
       await sandbox.services.reconciler.runOnce();

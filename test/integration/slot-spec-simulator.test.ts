@@ -2,41 +2,26 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SlotSpecSimulator } from "../../src/providers/slot-spec/simulator.js";
+import { exchange, itPlaysTheSharedKnobs, type Answer } from "../support/simulator-http.js";
 
 const PARTNER = { partnerId: "partner-a", token: "token-a" };
 const OTHER_PARTNER = { partnerId: "partner-b", token: "token-b" };
 
-interface Answer {
-  status: number;
-  text: string;
-  json: Record<string, unknown> | undefined;
-}
-
 let simulator: SlotSpecSimulator;
 
-async function post(
+function post(
   path: string,
   body: unknown,
   options: { partner?: { partnerId: string; token: string }; contentType?: string | null; method?: string; signal?: AbortSignal } = {},
 ): Promise<Answer> {
   const partner = options.partner ?? PARTNER;
   const query = new URLSearchParams({ partner_id: partner.partnerId, token: partner.token });
-  const headers: Record<string, string> = {};
-  if (options.contentType !== null) headers["content-type"] = options.contentType ?? "application/json";
-  const response = await fetch(`${simulator.url}${path}?${query.toString()}`, {
-    method: options.method ?? "POST",
-    headers,
-    body: options.method === "GET" ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  return exchange(`${simulator.url}${path}?${query.toString()}`, {
+    method: options.method,
+    headers: options.contentType === null ? {} : { "content-type": options.contentType ?? "application/json" },
+    body,
     signal: options.signal,
   });
-  const text = await response.text();
-  let json: Record<string, unknown> | undefined;
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, text, json };
 }
 
 beforeEach(async () => {
@@ -204,6 +189,13 @@ describe("SLOT_SPEC simulator: refunds", () => {
 describe("SLOT_SPEC simulator: knobs", () => {
   const balanceBody = (): object => ({ id: "tester", currency: "USD", uuid: randomUUID() });
 
+  itPlaysTheSharedKnobs({
+    simulator: () => simulator,
+    send: (signal) => post("/user/balance", balanceBody(), { signal }),
+    path: "/user/balance",
+    expectAnswered: (answer) => expect(answer.json).toMatchObject({ status: "OK" }),
+  });
+
   it("counts calls by path and in all, and resets them", async () => {
     await post("/user/balance", balanceBody());
     await post("/user/balance", balanceBody());
@@ -215,20 +207,6 @@ describe("SLOT_SPEC simulator: knobs", () => {
     expect(simulator.calls()).toBe(4);
     simulator.resetCalls();
     expect(simulator.calls()).toBe(0);
-  });
-
-  it("delays answers by the latency set", async () => {
-    simulator.setLatency(150);
-    const started = performance.now();
-    expect((await post("/user/balance", balanceBody())).json).toMatchObject({ status: "OK" });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
-  });
-
-  it("http500 answers HTTP 500", async () => {
-    await simulator.setFault("http500");
-    expect((await post("/user/balance", balanceBody())).status).toBe(500);
-    await simulator.setFault(null);
-    expect((await post("/user/balance", balanceBody())).status).toBe(200);
   });
 
   it("malformed answers invalid JSON, like the page's own example", async () => {
@@ -254,19 +232,6 @@ describe("SLOT_SPEC simulator: knobs", () => {
     expect(answer.json).toMatchObject({ status: "Failed", code: 401 });
   });
 
-  it("hang never answers, and stop() ends the hanging request", async () => {
-    await simulator.setFault("hang");
-    await expect(post("/user/balance", balanceBody(), { signal: AbortSignal.timeout(300) })).rejects.toThrow();
-    const pending = post("/user/balance", balanceBody());
-    pending.catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(simulator.calls("/user/balance")).toBe(2);
-    const started = performance.now();
-    await simulator.stop();
-    expect(performance.now() - started).toBeLessThan(1_000);
-    await expect(pending).rejects.toThrow();
-  });
-
   it("slow acts at once but answers late: the refund has happened before its answer", async () => {
     const slow = await SlotSpecSimulator.start({ partners: [PARTNER], wallets: { rich: { USD: "300.0" } }, slowMs: 400 });
     try {
@@ -285,18 +250,6 @@ describe("SLOT_SPEC simulator: knobs", () => {
     } finally {
       await slow.stop();
     }
-  });
-
-  it("refuse closes the port for real, and clearing it listens again on the same URL", async () => {
-    const url = simulator.url;
-    await post("/user/balance", balanceBody());
-    await simulator.setFault("refuse");
-    const error: unknown = await post("/user/balance", balanceBody()).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(Error);
-    expect(JSON.stringify((error as Error & { cause?: { code?: string } }).cause?.code)).toBe('"ECONNREFUSED"');
-    await simulator.setFault(null);
-    expect(simulator.url).toBe(url);
-    expect((await post("/user/balance", balanceBody())).json).toMatchObject({ status: "OK" });
   });
 
   it("a fault scoped to one user leaves the others alone", async () => {

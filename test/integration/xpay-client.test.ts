@@ -1,21 +1,17 @@
 // Checks the XPAY client against the XPAY simulator over real HTTP on loopback: linked instruments, exact kopecks, call counts, faults and timeouts.
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AccountLinkStore, type AccountDetails, type AccountLink } from "../../src/accounts/account-links.js";
 import { FailureCode } from "../../src/providers/failure.js";
-import type { AccountDirectory, BalanceQuery, BalanceResult } from "../../src/providers/provider.js";
-import type { SimulatorFault } from "../../src/providers/simulator-knobs.js";
+import type { AccountDirectory, BalanceQuery } from "../../src/providers/provider.js";
 import { XpayClient, transactionDateTime } from "../../src/providers/xpay/client.js";
 import { xpayProviderConfig, type XpayProviderConfig } from "../../src/providers/xpay/config.js";
 import {
   KeyFormatError,
-  generatePartnerKeys,
   generateRsaKeyPair,
   open,
   readPrivateKeyPem,
@@ -25,14 +21,11 @@ import {
 } from "../../src/providers/xpay/envelope.js";
 import { XpaySimulator } from "../../src/providers/xpay/simulator.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
+import { FAULT_OUTCOMES, amounts, expectAmountsOnly, expectUnreachableUntilReopened } from "../support/provider-faults.js";
+import { loadAgainstHang, loadWithSlowCalls } from "../support/provider-timing.js";
+import { HostileProvider } from "../support/hostile-provider.js";
+import { CLEAR_TOKEN, DEVICE, PHONE, TESTER_CARD, TESTER_WALLET, TOKEN, xpayPartners, xpayPartyKeys } from "../support/xpay-partner.js";
 
-const TOKEN = "3b4e5666-b585-491a-af31-516e47b25041";
-const CLEAR_TOKEN = "72a8ddb8-9145-4a41-af1a-8c48ecaa4be1";
-const PHONE = "380501234567";
-const DEVICE = "0Ht9z0yh5aDNr5-js1zGFz5QTmIE=";
-
-const TESTER_WALLET = "1b982500-59bb-4ec8-8c03-a4cbabea1355";
-const TESTER_CARD = "ead5ea7a-f19f-44ec-8742-3621b4bfdc18";
 const BOB_WALLET = randomUUID();
 const VICTIM_WALLET = randomUUID();
 
@@ -114,27 +107,14 @@ function client(overrides: Partial<XpayProviderConfig> = {}, accounts: AccountDi
   return created;
 }
 
-/** The amounts of a result as text, so scale is part of what is compared. */
-function amounts(result: BalanceResult): Record<string, string> {
-  return Object.fromEntries(result.balances.map((balance) => [`${balance.account}/${balance.currency}`, balance.amount.toString()]));
-}
-
 beforeAll(async () => {
-  [xpayKeys, partnerKeys, clearPartnerKeys, strangerKeys] = await Promise.all([
-    generateRsaKeyPair(),
-    generatePartnerKeys(),
-    generatePartnerKeys(),
-    generateRsaKeyPair(),
-  ]);
+  [[xpayKeys, partnerKeys, clearPartnerKeys], strangerKeys] = await Promise.all([xpayPartyKeys(), generateRsaKeyPair()]);
 });
 
 beforeEach(async () => {
   simulator = await XpaySimulator.start({
     keys: xpayKeys,
-    partners: [
-      { token: TOKEN, publicKeyPem: partnerKeys.publicKeyPem },
-      { token: CLEAR_TOKEN, publicKeyPem: clearPartnerKeys.publicKeyPem, answers: "decoded" },
-    ],
+    partners: xpayPartners(partnerKeys, clearPartnerKeys),
     instruments: {
       [TESTER_WALLET]: { sum: "50000", phone: PHONE, deviceId: DEVICE },
       [TESTER_CARD]: { sum: "12345678901234567801" },
@@ -267,7 +247,7 @@ describe("XpayClient: balances", () => {
     // tester's wallet and card, bob's wallet; USD is not XPAY's currency, nobody has no link.
     expect(simulator.calls("/xpay")).toBe(3);
     expect(simulator.calls()).toBe(3);
-    expect(results.map(amounts)).toEqual([
+    expectAmountsOnly(results, [
       { "xpay-wallet/UAH": "500.00", "xpay-card/UAH": "123456789012345678.01" },
       { "xpay-wallet/UAH": "500.00", "xpay-card/UAH": "123456789012345678.01" },
       {},
@@ -277,7 +257,6 @@ describe("XpayClient: balances", () => {
       {},
       {},
     ]);
-    expect(results.every((result) => result.failures.length === 0)).toBe(true);
   });
 
   it("makes no call, and no lookup, when nothing asked can be at XPAY", async () => {
@@ -297,16 +276,15 @@ describe("XpayClient: balances", () => {
   });
 
   it("makes its calls concurrently", async () => {
-    simulator.setLatency(300);
-    const started = performance.now();
-    const results = await client().loadBalances([
-      { walletId: "tester", currency: null },
-      { walletId: "bob", currency: null },
-      { walletId: "victim", currency: null },
-    ]);
+    const results = await loadWithSlowCalls(simulator, () =>
+      client().loadBalances([
+        { walletId: "tester", currency: null },
+        { walletId: "bob", currency: null },
+        { walletId: "victim", currency: null },
+      ]),
+    );
     expect(simulator.calls("/xpay")).toBe(4);
     expect(results.map(amounts)[2]).toEqual({ "victim-wallet/UAH": "1.00" });
-    expect(performance.now() - started).toBeLessThan(900);
   });
 
   it("sends the Data the page asks for, from the link's details", async () => {
@@ -430,16 +408,7 @@ describe("XpayClient: balances", () => {
     expect(result!.failures[0]!.message).toMatch(/^xpay-wallet, xpay-card: /);
   });
 
-  const faults: [SimulatorFault, FailureCode, boolean][] = [
-    ["hang", FailureCode.TIMEOUT, true],
-    ["slow", FailureCode.TIMEOUT, true],
-    ["http500", FailureCode.UPSTREAM_ERROR, true],
-    ["malformed", FailureCode.BAD_RESPONSE, false],
-    ["bad-shape", FailureCode.BAD_RESPONSE, false],
-    ["auth", FailureCode.AUTH_FAILED, false],
-  ];
-
-  it.each(faults)("%s on one instrument gives %s (retryable %s) for its queries only", async (fault, code, retryable) => {
+  it.each(FAULT_OUTCOMES)("%s on one instrument gives %s (retryable %s) for its queries only", async (fault, code, retryable) => {
     await simulator.setFault(fault, { uuid: VICTIM_WALLET });
     const started = performance.now();
     const results = await client({ timeoutMs: 300 }).loadBalances([
@@ -478,23 +447,21 @@ describe("XpayClient: balances", () => {
   });
 
   it("a timeout is bounded by the client's timeout against a hanging provider", async () => {
-    await simulator.setFault("hang");
-    const started = performance.now();
-    const [result] = await client({ timeoutMs: 300 }).loadBalances([{ walletId: "bob", currency: "UAH" }]);
-    const elapsed = performance.now() - started;
-    expect(result!.failures).toMatchObject([{ code: FailureCode.TIMEOUT, retryable: true }]);
-    expect(elapsed).toBeGreaterThanOrEqual(290);
-    expect(elapsed).toBeLessThan(300 + 300);
+    const result = await loadAgainstHang(
+      simulator,
+      async () => (await client({ timeoutMs: 300 }).loadBalances([{ walletId: "bob", currency: "UAH" }]))[0]!,
+      300,
+    );
+    expect(result.failures).toMatchObject([{ code: FailureCode.TIMEOUT, retryable: true }]);
   });
 
   it("a refused connection is UNREACHABLE and retryable, and the client recovers when the port reopens", async () => {
     const target = client({ timeoutMs: 500 });
-    expect(amounts((await target.loadBalances([{ walletId: "bob", currency: "UAH" }]))[0]!)).toEqual({ "bob-wallet/UAH": "0.07" });
-    await simulator.setFault("refuse");
-    const [result] = await target.loadBalances([{ walletId: "bob", currency: "UAH" }]);
-    expect(result!.failures).toMatchObject([{ code: FailureCode.UNREACHABLE, retryable: true }]);
-    await simulator.setFault(null);
-    expect(amounts((await target.loadBalances([{ walletId: "bob", currency: "UAH" }]))[0]!)).toEqual({ "bob-wallet/UAH": "0.07" });
+    await expectUnreachableUntilReopened(
+      simulator,
+      async () => (await target.loadBalances([{ walletId: "bob", currency: "UAH" }]))[0]!,
+      (result) => expect(amounts(result)).toEqual({ "bob-wallet/UAH": "0.07" }),
+    );
   });
 
   it("an unreadable directory fails every query of the batch, without rejecting and without a call", async () => {
@@ -535,40 +502,28 @@ describe("XpayClient: with the real account link store", () => {
 });
 
 describe("XpayClient: answers the simulator cannot give", () => {
-  let stub: Server;
+  let stub: HostileProvider;
   /** Answers a request whose Data the stub opened (as XPAY would), or a raw body. */
   let answer: (request: { UUID: string }) => { status: number; body: string };
 
   beforeEach(async () => {
-    stub = createServer((request, response) => {
-      let text = "";
-      request.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
-      request.on("end", () => {
-        const envelope = JSON.parse(text) as { Data: string; KeyAES: string; Sign: string };
-        const data = JSON.parse(
-          open(
-            { data: envelope.Data, keyAes: envelope.KeyAES, sign: envelope.Sign },
-            { senderPublicKey: readPublicKeyPem(partnerKeys.publicKeyPem), recipientPrivateKey: readPrivateKeyPem(xpayKeys.privateKeyPem) },
-          ),
-        ) as { UUID: string };
-        const { status, body } = answer(data);
-        response.writeHead(status, { "content-type": "application/json" }).end(body);
-      });
+    stub = await HostileProvider.start();
+    stub.answer("xpay", ({ body }) => {
+      const envelope = JSON.parse(body) as { Data: string; KeyAES: string; Sign: string };
+      const data = JSON.parse(
+        open(
+          { data: envelope.Data, keyAes: envelope.KeyAES, sign: envelope.Sign },
+          { senderPublicKey: readPublicKeyPem(partnerKeys.publicKeyPem), recipientPrivateKey: readPrivateKeyPem(xpayKeys.privateKeyPem) },
+        ),
+      ) as { UUID: string };
+      return answer(data);
     });
-    await new Promise<void>((resolve) => stub.listen(0, "127.0.0.1", resolve));
   });
 
-  afterEach(async () => {
-    stub.closeAllConnections();
-    await new Promise((resolve) => stub.close(resolve));
-  });
+  afterEach(() => stub.stop());
 
   const stubClient = (overrides: Partial<XpayProviderConfig> = {}): XpayClient =>
-    client({
-      baseUrl: `http://127.0.0.1:${(stub.address() as AddressInfo).port}/xpay`,
-      xpayPublicKey: xpayKeys.publicKeyPem,
-      ...overrides,
-    });
+    client({ baseUrl: stub.baseUrl("xpay"), xpayPublicKey: xpayKeys.publicKeyPem, ...overrides });
 
   /** A "done" answer carrying `record`, sealed by `signer` (XPAY's key by default) for the partner. */
   function encoded(record: string, signer: RsaKeyPairPem = xpayKeys): string {

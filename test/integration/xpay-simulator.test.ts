@@ -2,8 +2,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
-  generatePartnerKeys,
-  generateRsaKeyPair,
   open,
   readPrivateKeyPem,
   readPublicKeyPem,
@@ -12,24 +10,22 @@ import {
   type SealedEnvelope,
 } from "../../src/providers/xpay/envelope.js";
 import { XpaySimulator } from "../../src/providers/xpay/simulator.js";
-
-const TOKEN = "3b4e5666-b585-491a-af31-516e47b25041";
-const CLEAR_TOKEN = "72a8ddb8-9145-4a41-af1a-8c48ecaa4be1";
-const WALLET = "1b982500-59bb-4ec8-8c03-a4cbabea1355";
-const CARD = "ead5ea7a-f19f-44ec-8742-3621b4bfdc18";
-const PHONE = "380501234567";
-const DEVICE = "0Ht9z0yh5aDNr5-js1zGFz5QTmIE=";
+import { exchange, itPlaysTheSharedKnobs, type Answer } from "../support/simulator-http.js";
+import {
+  CLEAR_TOKEN,
+  DEVICE,
+  PHONE,
+  TESTER_CARD as CARD,
+  TESTER_WALLET as WALLET,
+  TOKEN,
+  xpayPartners,
+  xpayPartyKeys,
+} from "../support/xpay-partner.js";
 
 let xpayKeys: RsaKeyPairPem;
 let partnerKeys: RsaKeyPairPem;
 let clearPartnerKeys: RsaKeyPairPem;
 let simulator: XpaySimulator;
-
-interface Answer {
-  status: number;
-  text: string;
-  json: Record<string, unknown> | undefined;
-}
 
 /** The 40003 Data the client sends, with the parts a test may change. */
 function data(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -65,20 +61,7 @@ function envelope(content: unknown, sending: Sending = {}): object {
 async function post(body: unknown, options: { path?: string; method?: string; signal?: AbortSignal; url?: string } = {}): Promise<Answer> {
   const base = options.url ?? simulator.url;
   const url = options.path === undefined ? base : `${new URL(base).origin}${options.path}`;
-  const response = await fetch(url, {
-    method: options.method ?? "POST",
-    headers: { "content-type": "application/json" },
-    body: options.method === "GET" ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    signal: options.signal,
-  });
-  const text = await response.text();
-  let json: Record<string, unknown> | undefined;
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, text, json };
+  return exchange(url, { method: options.method, headers: { "content-type": "application/json" }, body, signal: options.signal });
 }
 
 const ask = (content: unknown = data(), sending: Sending = {}): Promise<Answer> => post(envelope(content, sending));
@@ -106,16 +89,13 @@ const failed = (reason: number): object => ({
 const UNAUTHORIZED = { Code: 401, Message: "unauthorized", Data: {}, KeyAES: "", Sign: "" };
 
 beforeAll(async () => {
-  [xpayKeys, partnerKeys, clearPartnerKeys] = await Promise.all([generateRsaKeyPair(), generatePartnerKeys(), generatePartnerKeys()]);
+  [xpayKeys, partnerKeys, clearPartnerKeys] = await xpayPartyKeys();
 });
 
 beforeEach(async () => {
   simulator = await XpaySimulator.start({
     keys: xpayKeys,
-    partners: [
-      { token: TOKEN, publicKeyPem: partnerKeys.publicKeyPem },
-      { token: CLEAR_TOKEN, publicKeyPem: clearPartnerKeys.publicKeyPem, answers: "decoded" },
-    ],
+    partners: xpayPartners(partnerKeys, clearPartnerKeys),
     instruments: {
       [WALLET]: { sum: "50000", phone: PHONE, deviceId: DEVICE },
       [CARD]: { sum: "123456789012345678901" },
@@ -255,6 +235,13 @@ describe("XPAY simulator: refused requests (the inferred 401 answer)", () => {
 });
 
 describe("XPAY simulator: knobs", () => {
+  itPlaysTheSharedKnobs({
+    simulator: () => simulator,
+    send: (signal) => post(envelope(data()), { signal }),
+    path: "/xpay",
+    expectAnswered: (answer) => expect(answer.json).toMatchObject({ Message: "done" }),
+  });
+
   it("counts calls by path and in all, and resets them", async () => {
     await ask();
     await ask(data(), { token: "unknown" });
@@ -264,20 +251,6 @@ describe("XPAY simulator: knobs", () => {
     expect(simulator.calls()).toBe(3);
     simulator.resetCalls();
     expect(simulator.calls()).toBe(0);
-  });
-
-  it("delays answers by the latency set", async () => {
-    simulator.setLatency(150);
-    const started = performance.now();
-    expect((await ask()).json).toMatchObject({ Message: "done" });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
-  });
-
-  it("http500 answers HTTP 500, until cleared", async () => {
-    await simulator.setFault("http500");
-    expect((await ask()).status).toBe(500);
-    await simulator.setFault(null);
-    expect((await ask()).status).toBe(200);
   });
 
   it("malformed answers invalid JSON", async () => {
@@ -308,19 +281,6 @@ describe("XPAY simulator: knobs", () => {
     expect(answer.json).toEqual(UNAUTHORIZED);
   });
 
-  it("hang never answers, and stop() ends the hanging request", async () => {
-    await simulator.setFault("hang");
-    await expect(post(envelope(data()), { signal: AbortSignal.timeout(300) })).rejects.toThrow();
-    const pending = ask();
-    pending.catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(simulator.calls("/xpay")).toBe(2);
-    const started = performance.now();
-    await simulator.stop();
-    expect(performance.now() - started).toBeLessThan(1_000);
-    await expect(pending).rejects.toThrow();
-  });
-
   it("slow answers late", async () => {
     const slow = await XpaySimulator.start({
       keys: xpayKeys,
@@ -337,17 +297,6 @@ describe("XPAY simulator: knobs", () => {
     } finally {
       await slow.stop();
     }
-  });
-
-  it("refuse closes the port for real, and clearing it listens again on the same URL", async () => {
-    const url = simulator.url;
-    await simulator.setFault("refuse");
-    const error: unknown = await ask().catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(Error);
-    expect((error as Error & { cause?: { code?: string } }).cause?.code).toBe("ECONNREFUSED");
-    await simulator.setFault(null);
-    expect(simulator.url).toBe(url);
-    expect((await ask()).json).toMatchObject({ Message: "done" });
   });
 
   it("a fault scoped to one instrument leaves the others alone", async () => {

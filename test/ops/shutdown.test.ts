@@ -1,6 +1,6 @@
 // SIGTERM during a stream of refunds: every accepted refund completes, none is lost or doubled, and the process exits 0 within its grace period.
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { SlotSpecSimulator } from "../../src/providers/slot-spec/simulator.js";
 import { openStore } from "../../src/store/open-store.js";
 import { RefundDocument } from "../generated/graphql.js";
 import { postGraphQL } from "../support/graphql-http.js";
-import { slotSpecProvidersYaml, startSubgraphProcess, type SubgraphProcess } from "../support/subgraph-process.js";
+import { startSubgraphProcess, writeLuckyMonacoProvidersFile, type SubgraphProcess } from "../support/subgraph-process.js";
 
 const PARTNER = { partnerId: "shutdown-test", token: "shutdown-token" };
 const LATENCY_MS = 400;
@@ -56,20 +56,7 @@ describe("SIGTERM during load", () => {
   it("lets in-flight refunds finish, accepts no new ones, loses none, and exits 0", async () => {
     const providersFile = join(scratch, "providers.yaml");
     const storeUrl = `sqlite:${join(scratch, "wallet.sqlite")}`;
-    await writeFile(
-      providersFile,
-      slotSpecProvidersYaml([
-        {
-          id: "lucky-monaco",
-          name: "Lucky Monaco",
-          baseUrl: simulator.url,
-          partnerId: PARTNER.partnerId,
-          tokenEnv: "LUCKY_TOKEN",
-          canRefund: true,
-          timeoutMs: 3_000,
-        },
-      ]),
-    );
+    await writeLuckyMonacoProvidersFile(providersFile, simulator.url, PARTNER.partnerId, 3_000);
     subgraph = startSubgraphProcess({
       WALLET_PROVIDERS_FILE: providersFile,
       WALLET_STORE_URL: storeUrl,

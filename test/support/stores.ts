@@ -58,3 +58,18 @@ export const STORE_KINDS: StoreKind[] = [
   { name: "SQLite", create: sqliteStore },
   { name: "PostgreSQL", create: postgresStore },
 ];
+
+/** The stores one test file creates, dropped together when it ends. */
+export class TestStores {
+  private readonly created: TestStore[] = [];
+
+  async create(kind: StoreKind): Promise<TestStore> {
+    const store = await kind.create();
+    this.created.push(store);
+    return store;
+  }
+
+  async dropAll(): Promise<void> {
+    for (const store of this.created) await store.drop();
+  }
+}

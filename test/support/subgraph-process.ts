@@ -1,5 +1,6 @@
 // Runs the subgraph as its own process, as an operator or an orchestrator would, and waits for its "ready" line.
 import { spawn, type ChildProcess } from "node:child_process";
+import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -75,4 +76,14 @@ export function slotSpecProvidersYaml(
     ]),
     "",
   ].join("\n");
+}
+
+/** Writes the providers file of the one SLOT_SPEC provider the process tests refund through: Lucky Monaco, its token in LUCKY_TOKEN. */
+export async function writeLuckyMonacoProvidersFile(file: string, baseUrl: string, partnerId: string, timeoutMs: number): Promise<void> {
+  await writeFile(
+    file,
+    slotSpecProvidersYaml([
+      { id: "lucky-monaco", name: "Lucky Monaco", baseUrl, partnerId, tokenEnv: "LUCKY_TOKEN", canRefund: true, timeoutMs },
+    ]),
+  );
 }

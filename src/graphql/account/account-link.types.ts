@@ -8,9 +8,11 @@ registerEnumType(AccountLinkErrorCode, {
   description: "Why a link or unlink did not happen. Stable: switch on it.",
 });
 
-@ObjectType({ simpleResolvers: true, description: "Non-secret facts about an account; secrets stay in the subgraph's configuration." })
-export class AccountDetails {
-  @Field(() => String, { nullable: true, description: "A payment instrument's UUID." })
+/** The facts of an account, alike whether read from a link or written into one. */
+@ObjectType({ simpleResolvers: true })
+@InputType("AccountDetailsFieldsInput")
+abstract class AccountDetailsFields {
+  @Field(() => String, { nullable: true })
   instrumentUuid?: string;
 
   @Field(() => String, { nullable: true })
@@ -21,22 +23,16 @@ export class AccountDetails {
 
   @Field(() => String, { nullable: true })
   email?: string;
+}
+
+@ObjectType({ simpleResolvers: true, description: "Non-secret facts about an account; secrets stay in the subgraph's configuration." })
+export class AccountDetails extends AccountDetailsFields {
+  @Field(() => String, { nullable: true, description: "A payment instrument's UUID." })
+  declare instrumentUuid?: string;
 }
 
 @InputType()
-export class AccountDetailsInput {
-  @Field(() => String, { nullable: true })
-  instrumentUuid?: string;
-
-  @Field(() => String, { nullable: true })
-  phone?: string;
-
-  @Field(() => String, { nullable: true })
-  deviceId?: string;
-
-  @Field(() => String, { nullable: true })
-  email?: string;
-}
+export class AccountDetailsInput extends AccountDetailsFields {}
 
 @ObjectType({ simpleResolvers: true, description: "An account at a provider that belongs to a wallet." })
 export class AccountLink extends WalletRecord {
