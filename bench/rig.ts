@@ -25,6 +25,8 @@ export interface Durations {
   endToEndSeconds: number;
   memoryRequests: { first: number; total: number };
   refunds: number;
+  /** Each of figure 8's two polling runs (without and with the cache). */
+  pollingSeconds: number;
 }
 
 export const FULL: Durations = {
@@ -38,6 +40,7 @@ export const FULL: Durations = {
   endToEndSeconds: 8,
   memoryRequests: { first: 10_000, total: 100_000 },
   refunds: 2_000,
+  pollingSeconds: 10,
 };
 
 export const QUICK: Durations = {
@@ -51,6 +54,7 @@ export const QUICK: Durations = {
   endToEndSeconds: 1.5,
   memoryRequests: { first: 1_000, total: 2_500 },
   refunds: 50,
+  pollingSeconds: 2,
 };
 
 /** The wallets recorded for providers answering from memory: the 50-wallet operation's. */

@@ -7,6 +7,7 @@ import { fanoutLatency, startFanoutFloor, type FanoutFloor } from "./figures/fan
 import { layerOverhead } from "./figures/layer-overhead.js";
 import { memory } from "./figures/memory.js";
 import { peerServers, startPeerServers, type PeerServer } from "./figures/peer-servers.js";
+import { polling } from "./figures/polling.js";
 import { closeAll, refunds, startRefundSubgraphs } from "./figures/refunds.js";
 import { upstreamEfficiency } from "./figures/upstream-efficiency.js";
 import { table, writeResults, type FigureRecord } from "./lib/report.js";
@@ -135,6 +136,11 @@ try {
   if (refundSubgraphs) {
     log("refunds");
     figures.push(...(await refunds(rig, await refundSubgraphs)));
+  }
+
+  if (wanted("polling")) {
+    log("polling");
+    figures.push(...(await polling(durations.pollingSeconds)));
   }
 } finally {
   await rig.stop();
