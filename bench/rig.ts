@@ -23,10 +23,12 @@ export interface Durations {
   peerRounds: number;
   latencySeconds: number;
   endToEndSeconds: number;
-  /** Rounds of figure 8's alternation: each protocol's subgraph, then the client floor. */
+  /** Rounds of figure 9's alternation: each protocol's subgraph, then the client floor. */
   providerCpuRounds: number;
   memoryRequests: { first: number; total: number };
   refunds: number;
+  /** Each of figure 8's two polling runs (without and with the cache). */
+  pollingSeconds: number;
 }
 
 export const FULL: Durations = {
@@ -41,6 +43,7 @@ export const FULL: Durations = {
   providerCpuRounds: 2,
   memoryRequests: { first: 10_000, total: 100_000 },
   refunds: 2_000,
+  pollingSeconds: 10,
 };
 
 export const QUICK: Durations = {
@@ -55,6 +58,7 @@ export const QUICK: Durations = {
   providerCpuRounds: 1,
   memoryRequests: { first: 1_000, total: 2_500 },
   refunds: 50,
+  pollingSeconds: 2,
 };
 
 /** The wallets recorded for providers answering from memory: the 50-wallet operation's. */

@@ -8,6 +8,7 @@ import { layerOverhead } from "./figures/layer-overhead.js";
 import { memory } from "./figures/memory.js";
 import { providerCpu, startClientFloor, type ClientFloor } from "./figures/provider-cpu.js";
 import { peerServers, startPeerServers, type PeerServer } from "./figures/peer-servers.js";
+import { polling } from "./figures/polling.js";
 import { closeAll, refunds, startRefundSubgraphs } from "./figures/refunds.js";
 import { upstreamEfficiency } from "./figures/upstream-efficiency.js";
 import { table, writeResults, type FigureRecord } from "./lib/report.js";
@@ -136,6 +137,11 @@ try {
   if (refundSubgraphs) {
     log("refunds");
     figures.push(...(await refunds(rig, await refundSubgraphs)));
+  }
+
+  if (wanted("polling")) {
+    log("polling");
+    figures.push(...(await polling(durations.pollingSeconds)));
   }
 
   // Last, in processes of their own started here: six more processes alive earlier would change what the others

@@ -35,7 +35,14 @@ export async function startApp(options: AppOptions): Promise<App> {
   const logger =
     options.logger ?? createLogger({ level: options.logLevel ?? "info", secrets: () => secretsOf([providers, { routerSecret }]) });
   const verifyCaller: VerifyCaller = options.auth.mode === "jwt" ? await createJwtVerifier(options.auth.jwt) : async () => TRUSTED;
-  const services = await createServices({ providers, storeUrl: options.storeUrl, ledger: options.ledger, scopes: options.scopes, logger });
+  const services = await createServices({
+    providers,
+    storeUrl: options.storeUrl,
+    ledger: options.ledger,
+    scopes: options.scopes,
+    logger,
+    redis: options.redis,
+  });
   let server: RunningServer;
   try {
     await options.prepare?.(services);

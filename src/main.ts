@@ -32,6 +32,7 @@ async function startSubgraph(config: AppConfig, providersFile: string): Promise<
     routerSecret: config.routerSecret,
     limits: config.limits,
     logLevel: config.logLevel,
+    redis: config.redis,
     server: serverOptions(config),
   });
   console.log(`wallet-subgraph: ${file.providers.length} providers from ${providersFile}; store ${app.services.store.description}`);

@@ -14,6 +14,8 @@ import { RefundReconciler } from "./refunds/reconciler.js";
 import { RefundService, TAKEOVER_MARGIN_MS } from "./refunds/refund-service.js";
 import type { RefundLedger } from "./refunds/refund-ledger.js";
 import { SqlRefundLedger } from "./refunds/sql-ledger.js";
+import type { RedisSettings } from "./scale-out/config.js";
+import { ScaleOut } from "./scale-out/scale-out.js";
 import { openStore, type Store } from "./store/open-store.js";
 
 export interface LedgerSettings {
@@ -55,6 +57,8 @@ export interface ServicesOptions {
   scopes?: ScopeNames;
   /** Default: silent. */
   logger?: Logger;
+  /** Shared rate limits and balance cache; without it each process keeps its own. */
+  redis?: RedisSettings | undefined;
 }
 
 /** Opens the store (migrating it), builds the clients, and starts the reconciler, which looks once at start. */
@@ -65,6 +69,7 @@ export async function createServices(options: ServicesOptions): Promise<ProcessS
     ledger: settings = DEFAULT_LEDGER_SETTINGS,
     scopes = DEFAULT_SCOPES,
     logger = createLogger({ level: "silent" }),
+    redis,
   } = options;
   const slowest = Math.max(...providers.map((provider) => provider.timeoutMs));
   if (settings.reconcileAfterMs < slowest + TAKEOVER_MARGIN_MS) {
@@ -83,8 +88,12 @@ export async function createServices(options: ServicesOptions): Promise<ProcessS
   const links = new AccountLinkStore(store.db);
   const metrics = new WalletMetrics();
   // Upstream calls and circuit states feed the metrics and, when tracing is on, the spans.
-  const registry = buildProviderRegistry(providers, { accounts: links, observer: withUpstreamSpans(metrics.upstream) });
+  const scaleOut = new ScaleOut({ redis, registry: metrics.registry, logger });
+  const registry = buildProviderRegistry(providers, { accounts: links, observer: withUpstreamSpans(metrics.upstream) }, scaleOut);
   metrics.declareProviders(registry.all.map((provider) => provider.info.id));
+  scaleOut.declareProviders(registry.all.map((provider) => provider.info.id));
+  // Shared limits from the first call on: the first requests must not each take a replica's local allowance.
+  await scaleOut.ready();
   const ledger = metrics.observeLedger(new SqlRefundLedger(store.db, store.dialect, { leaseMs: settings.reconcileAfterMs }));
   const refunds = new RefundService(registry, ledger, {
     leaseMs: settings.reconcileAfterMs,
@@ -112,6 +121,7 @@ export async function createServices(options: ServicesOptions): Promise<ProcessS
     async close() {
       await reconciler.stop();
       await registry.close();
+      await scaleOut.close();
       await store.close();
     },
   };

@@ -1,4 +1,4 @@
-// Responsible for figure 8: the subgraph's CPU per provider call, per protocol and for the whole 50-wallet query, against a bare client making the same calls with only the protocol's mandatory work.
+// Responsible for figure 9: the subgraph's CPU per provider call, per protocol and for the whole 50-wallet query, against a bare client making the same calls with only the protocol's mandatory work.
 import { BenchProcess } from "../lib/ipc.js";
 import { measureThroughput, type Throughput } from "../lib/measure.js";
 import { figure, type FigureRecord } from "../lib/report.js";

@@ -6,6 +6,7 @@ import type { JwtSettings } from "../auth/jwt-verifier.js";
 import { DEFAULT_VERIFIED_TOKENS } from "../auth/verified-tokens.js";
 import { DEFAULT_CACHE_MAX_AGE_SECONDS, MAX_CACHE_MAX_AGE_SECONDS } from "../http/cache-hints.js";
 import { DEFAULT_LIMITS, type RequestLimits } from "../http/request-limits.js";
+import { redisEnvironment, redisSettings, type RedisSettings } from "../scale-out/config.js";
 import type { LedgerSettings } from "../services.js";
 import { ConfigError, describeIssues } from "./config-error.js";
 
@@ -109,6 +110,7 @@ const environment = z.object({
     })
     .optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default("wallet-subgraph"),
+  ...redisEnvironment,
 });
 
 /** Every variable the process reads by name (the providers file names its own secrets' variables). */
@@ -135,6 +137,8 @@ export interface AppConfig {
   shutdownGraceMs: number;
   /** Where spans go (no endpoint: no tracing) and the service they name. */
   tracing: { endpoint: string | undefined; serviceName: string };
+  /** The Redis that replicas share rate limits and the balance cache through; none: each on its own. */
+  redis: RedisSettings | undefined;
 }
 
 /** The embedded default: a SQLite file beside the process's working directory. */
@@ -169,6 +173,7 @@ export function readAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: values.WALLET_LOG_LEVEL,
     shutdownGraceMs: values.WALLET_SHUTDOWN_GRACE_MS,
     tracing: { endpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: values.OTEL_SERVICE_NAME },
+    redis: redisSettings(values),
     cacheMaxAgeSeconds: values.WALLET_CACHE_MAX_AGE_SECONDS,
     scopes: { readAll: values.WALLET_SCOPE_READ_ALL, refund: values.WALLET_SCOPE_REFUND, admin: values.WALLET_SCOPE_ADMIN },
     limits: {

@@ -1,5 +1,6 @@
 // Responsible for the configuration fields every provider shares, whatever its protocol.
 import { z } from "zod";
+import { scaleOutFields } from "../scale-out/config.js";
 
 export const currencyCode = z.string().regex(/^[A-Z0-9]{3,5}$/, "must be 3 to 5 uppercase letters or digits, such as USD or USDT");
 
@@ -37,6 +38,7 @@ export const providerCommon = {
     .optional(),
   /** Calls that may wait for one of the `maxConnections` slots; default RESILIENCE_DEFAULTS.maxQueued. */
   maxQueued: z.number().int().min(0).max(100_000).optional(),
+  ...scaleOutFields,
 };
 
 /** The resilience fields of any provider's configuration. */

@@ -18,6 +18,8 @@ export enum FailureCode {
   NEEDS_CONFIRMATION = "NEEDS_CONFIRMATION",
   /** The provider failed repeatedly just now: its circuit is open and no request was sent; it is probed again shortly. */
   CIRCUIT_OPEN = "CIRCUIT_OPEN",
+  /** The provider's rate limit (ours, shared by every replica, or held off after its 429) left no slot within the call's budget: nothing was sent. */
+  RATE_LIMITED = "RATE_LIMITED",
 }
 
 const RETRYABLE: Record<FailureCode, boolean> = {
@@ -29,6 +31,7 @@ const RETRYABLE: Record<FailureCode, boolean> = {
   [FailureCode.REJECTED]: false,
   [FailureCode.NEEDS_CONFIRMATION]: false,
   [FailureCode.CIRCUIT_OPEN]: true,
+  [FailureCode.RATE_LIMITED]: true,
 };
 
 function isRetryable(code: FailureCode): boolean {

@@ -4,6 +4,7 @@ import type { ResilienceConfig } from "../config/provider-common.js";
 import { NO_OBSERVER, type UpstreamObserver } from "../observability/upstream-events.js";
 import { FailureCode, ProviderError } from "./failure.js";
 import { ProviderResilience, type CallKind, type ProviderStatus } from "./resilience.js";
+import type { Admission } from "../scale-out/provider-admission.js";
 
 export interface ProviderHttpOptions {
   baseUrl: string;
@@ -17,14 +18,17 @@ export interface ProviderHttpOptions {
   resilience?: Omit<ResilienceConfig, "timeoutMs" | "maxConnections">;
   /** Told of every attempt and circuit change. */
   observer?: UpstreamObserver;
+  /** The provider's rate limit, asked before every attempt; none: every attempt is sent at once. */
+  admission?: Admission;
 }
 
 /** The options every client builds its ProviderHttp from: its configuration, and the process's observer. */
 export function providerHttpOptions(
-  config: ResilienceConfig & { baseUrl: string },
+  config: ResilienceConfig & { baseUrl: string; admission?: Admission },
   observer: UpstreamObserver | undefined,
 ): ProviderHttpOptions {
   return {
+    admission: config.admission,
     baseUrl: config.baseUrl,
     maxConnections: config.maxConnections,
     timeoutMs: config.timeoutMs,
@@ -36,6 +40,8 @@ export function providerHttpOptions(
 export interface HttpAnswer {
   status: number;
   body: string;
+  /** The Retry-After header of a 429 answer. */
+  retryAfter?: string;
 }
 
 // Errors raised before a byte of the request left: the provider cannot have acted on it.
@@ -55,6 +61,7 @@ export class ProviderHttp {
     this.resilience = new ProviderResilience(
       { id: "provider", ...options.resilience, timeoutMs: options.timeoutMs, maxConnections: options.maxConnections },
       options.observer ?? NO_OBSERVER,
+      options.admission,
     );
     // The pool bounds connections and keeps them alive; the time budget is the resilience policy's alone: each
     // attempt's signal ends it (connecting, headers and body alike).
@@ -83,14 +90,22 @@ export class ProviderHttp {
       body?: string;
       /** "read" (the default) may be retried; "write" is sent at most once. */
       kind?: CallKind;
+      /** Which credential the request carries, where the provider's rate limit is per credential. */
+      credential?: string;
     },
     judge?: (answer: HttpAnswer) => T,
   ): Promise<T> {
     const search = request.query ? `?${new URLSearchParams(request.query).toString()}` : "";
-    return this.resilience.run(request.kind ?? "read", async (signal) => {
-      const answer = await this.once(request, search, signal);
-      return judge ? judge(answer) : (answer as T);
-    });
+    return this.resilience.run(
+      request.kind ?? "read",
+      async (signal) => {
+        const answer = await this.once(request, search, signal);
+        // What a 429 means is the protocol's to say (judge); that later calls wait for its Retry-After is this layer's.
+        if (answer.status === 429) await this.resilience.backOff(request.credential, answer.retryAfter);
+        return judge ? judge(answer) : (answer as T);
+      },
+      request.credential,
+    );
   }
 
   private once(
@@ -144,6 +159,7 @@ class AnswerReader implements Dispatcher.DispatchHandler {
   private abortReason: Error | undefined;
   private readonly stopListening: () => void = () => undefined;
   private status = 0;
+  private retryAfter: string | undefined;
   private chunks: Buffer[] = [];
   private size = 0;
   private settled = false;
@@ -172,10 +188,16 @@ class AnswerReader implements Dispatcher.DispatchHandler {
     if (this.abortReason) controller.abort(this.abortReason);
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
     // A 1xx is informational: the answer follows it.
     if (statusCode < 200) return;
     this.status = statusCode;
+    const retryAfter = statusCode === 429 ? headers["retry-after"] : undefined;
+    this.retryAfter = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
     this.chunks = [];
     this.size = 0;
   }
@@ -197,7 +219,9 @@ class AnswerReader implements Dispatcher.DispatchHandler {
     this.stopListening();
     const chunks = this.chunks;
     const body = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, this.size).toString("utf8");
-    this.resolve({ status: this.status, body });
+    this.resolve(
+      this.retryAfter === undefined ? { status: this.status, body } : { status: this.status, body, retryAfter: this.retryAfter },
+    );
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {

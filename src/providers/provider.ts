@@ -27,6 +27,8 @@ export interface AccountBalance {
   amount: ScaledDecimal;
   available: ScaledDecimal;
   locked: ScaledDecimal;
+  /** When the provider gave this answer (earlier than now for a cached one); set by the provider's cache, else by the balance loader. */
+  asOf?: Date;
 }
 
 /** The answer to one `BalanceQuery`: what could be read, and what could not. */

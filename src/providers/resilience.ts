@@ -19,6 +19,7 @@ import {
 } from "cockatiel";
 import { RESILIENCE_DEFAULTS, type ResilienceConfig } from "../config/provider-common.js";
 import { NO_OBSERVER, type CircuitState, type UpstreamObserver } from "../observability/upstream-events.js";
+import { OPEN_ADMISSION, type Admission } from "../scale-out/provider-admission.js";
 import { FailureCode, ProviderError } from "./failure.js";
 
 /** How a provider looks from its recent calls, without calling it. */
@@ -54,8 +55,9 @@ const BREAKER_STATES: Record<BreakerState, CircuitState> = {
  * 1. a timeout of the provider's whole `timeoutMs` (the one owner of the budget: queueing, attempts and backoff all fit in it);
  * 2. the circuit breaker: an open circuit refuses the call at once (CIRCUIT_OPEN) and no request is made;
  *    after `halfOpenAfterMs` one call probes the provider (half-open) and closes or reopens the circuit;
- * 3. the bulkhead: at most `maxConnections` calls at once (the pool's connection cap), `maxQueued` more waiting;
- * 4. for reads only, retries with exponential backoff and decorrelated jitter, only of TIMEOUT, UNREACHABLE and
+ * 3. a slot of the provider's rate limit (src/scale-out): none within the budget is RATE_LIMITED, nothing sent;
+ * 4. the bulkhead: at most `maxConnections` calls at once (the pool's connection cap), `maxQueued` more waiting;
+ * 5. for reads only, retries with exponential backoff and decorrelated jitter, only of TIMEOUT, UNREACHABLE and
  *    UPSTREAM_ERROR, and only while the budget left holds the longest backoff plus a useful attempt.
  * A call counts once toward the circuit, after its retries: a provider that answers a retry is not failing.
  */
@@ -67,11 +69,13 @@ export class ProviderResilience {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly bulkhead: BulkheadPolicy;
   private readonly observer: UpstreamObserver;
+  private readonly admission: Admission;
   /** Calls in a row that ended in a transient failure; 0 after any success. */
   private consecutiveFailures = 0;
 
-  constructor(config: ResilienceConfig, observer: UpstreamObserver = NO_OBSERVER) {
+  constructor(config: ResilienceConfig, observer: UpstreamObserver = NO_OBSERVER, admission: Admission = OPEN_ADMISSION) {
     this.providerId = config.id;
+    this.admission = admission;
     this.timeoutMs = config.timeoutMs;
     this.retries = config.retries ?? RESILIENCE_DEFAULTS.retries;
     this.observer = observer;
@@ -99,23 +103,26 @@ export class ProviderResilience {
     return "UP";
   }
 
-  /** Runs one call under the policy; rejects only with a ProviderError. */
-  async run<T>(kind: CallKind, attempt: Attempt<T>): Promise<T> {
+  /**
+   * Runs one call under the policy; rejects only with a ProviderError. Each attempt first takes a slot of the
+   * provider's rate limit (for `credential` where the provider limits per credential): the first one before the
+   * bulkhead, so that a call the limit refuses never holds one of its connection slots.
+   */
+  async run<T>(kind: CallKind, attempt: Attempt<T>, credential?: string): Promise<T> {
     const deadline = performance.now() + this.timeoutMs;
+    const admitted = (signal: AbortSignal): Promise<T> =>
+      this.admission
+        .admit(kind, credential, deadline, this.timeoutMs, signal)
+        .then(() => this.bulkhead.execute(({ signal: slot }) => this.attempts(kind, deadline, attempt, slot, credential), signal));
     if (kind === "reconcile") {
       return this.budget
-        .execute(({ signal }) => this.bulkhead.execute(({ signal: slot }) => this.attempts("write", deadline, attempt, slot), signal))
+        .execute(({ signal }) => admitted(signal))
         .catch((error: unknown) => {
           throw this.asProviderError(error);
         });
     }
     try {
-      const value = await this.budget.execute(({ signal }) =>
-        this.breaker.execute(
-          () => this.bulkhead.execute(({ signal: slot }) => this.attempts(kind, deadline, attempt, slot), signal),
-          signal,
-        ),
-      );
+      const value = await this.budget.execute(({ signal }) => this.breaker.execute(() => admitted(signal), signal));
       this.consecutiveFailures = 0;
       return value;
     } catch (error) {
@@ -129,8 +136,22 @@ export class ProviderResilience {
     }
   }
 
-  private attempts<T>(kind: CallKind, deadline: number, attempt: Attempt<T>, signal: AbortSignal): Promise<T> {
+  /** An attempt was answered 429: the provider's later attempts (every replica's) wait for its Retry-After. */
+  backOff(credential: string | undefined, retryAfter: string | undefined): Promise<void> {
+    return this.admission.backOff(credential, retryAfter);
+  }
+
+  private attempts<T>(
+    kind: CallKind,
+    deadline: number,
+    attempt: Attempt<T>,
+    signal: AbortSignal,
+    credential: string | undefined,
+  ): Promise<T> {
     const timed = async (number: number, attemptSignal: AbortSignal): Promise<T> => {
+      // A retry is not a call until admitted (the first attempt was, in `run`): a refusal sent nothing, and is counted by
+      // the limiter, not as a provider call.
+      if (number > 1) await this.admission.admit(kind, credential, deadline, this.timeoutMs, attemptSignal);
       const started = performance.now();
       try {
         const value = await attempt(attemptSignal);
@@ -142,7 +163,7 @@ export class ProviderResilience {
         throw failure;
       }
     };
-    if (kind === "write" || this.retries === 0) return timed(1, signal);
+    if (kind !== "read" || this.retries === 0) return timed(1, signal);
 
     const { retryMaxDelayMs, retryInitialDelayMs } = RESILIENCE_DEFAULTS;
     // An attempt shorter than this is not worth making: it would only turn one failure into two.

@@ -65,6 +65,9 @@ async function loadFromProvider(registry: ProviderRegistry, providerId: string, 
   try {
     if (!provider) throw new ProviderError(FailureCode.REJECTED, `no provider "${providerId}" is configured`);
     const results = await provider.loadBalances(queries.map(({ walletId, currency }) => ({ walletId, currency })));
+    // A provider without the scale-out cache in front (which stamps its answers) answered just now.
+    const answeredAt = new Date();
+    for (const result of results) for (const balance of result.balances) balance.asOf ??= answeredAt;
     return results.map((result, i) => distrust(providerId, queries[i]!, result));
   } catch (error) {
     // A client must not reject, but if one does, its queries fail alone.

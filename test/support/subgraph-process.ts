@@ -43,9 +43,22 @@ export function startSubgraphProcess(env: Record<string, string>): SubgraphProce
   return { child, ready, exited, output: () => ({ stdout, stderr }) };
 }
 
-/** A providers file's text for SLOT_SPEC partners, their tokens read from the named environment variables. */
+/**
+ * A providers file's text for SLOT_SPEC partners, their tokens read from the named environment variables; `more`
+ * holds further fields as YAML flow text, such as `{ rateLimit: "{ requests: 60, intervalMs: 60000 }" }`.
+ */
 export function slotSpecProvidersYaml(
-  partners: { id: string; name: string; baseUrl: string; partnerId: string; tokenEnv: string; canRefund?: boolean; timeoutMs?: number }[],
+  partners: {
+    id: string;
+    name: string;
+    baseUrl: string;
+    partnerId: string;
+    tokenEnv: string;
+    canRefund?: boolean;
+    timeoutMs?: number;
+    currency?: string;
+    more?: Record<string, string>;
+  }[],
 ): string {
   return [
     "providers:",
@@ -56,9 +69,10 @@ export function slotSpecProvidersYaml(
       `    baseUrl: ${partner.baseUrl}`,
       `    partnerId: ${partner.partnerId}`,
       `    token: { env: ${partner.tokenEnv} }`,
-      "    currencies: [USD]",
+      `    currencies: [${partner.currency ?? "USD"}]`,
       `    canRefund: ${partner.canRefund ?? false}`,
       `    timeoutMs: ${partner.timeoutMs ?? 1000}`,
+      ...Object.entries(partner.more ?? {}).map(([field, value]) => `    ${field}: ${value}`),
     ]),
     "",
   ].join("\n");

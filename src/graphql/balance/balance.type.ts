@@ -28,4 +28,10 @@ export class Balance {
 
   @Field(() => DecimalScalar, { description: "The part on hold." })
   locked!: ScaledDecimal;
+
+  @Field(() => Date, {
+    description:
+      "When the provider gave this balance. Earlier than now when it was served from the balance cache: never older than the provider's `balanceMaxAgeMs`.",
+  })
+  asOf!: Date;
 }

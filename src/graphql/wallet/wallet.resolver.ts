@@ -41,6 +41,8 @@ export class WalletResolver {
         amount: balance.amount,
         available: balance.available,
         locked: balance.locked,
+        // The balance loader stamps every answer.
+        asOf: balance.asOf!,
       })),
     );
   }

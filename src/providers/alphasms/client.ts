@@ -123,6 +123,7 @@ export class AlphaSmsClient extends BatchProviderClient {
         path: ALPHASMS_PATH,
         headers: { "content-type": REQUIRED_CONTENT_TYPE },
         body: balanceRequestBody(apiKey, count),
+        credential: apiKey,
       },
       // Judged inside the call, so that the resilience policy sees an HTTP 5xx as the UPSTREAM_ERROR it is.
       (answer) => {

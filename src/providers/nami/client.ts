@@ -102,6 +102,7 @@ export class NamiClient extends BatchProviderClient {
         // The signed text is sent as it is, not rebuilt: any re-encoding would break the signature.
         path: `${NAMI_BALANCE_PATH}?${query}`,
         headers: { [API_KEY_HEADER]: account.apiKey, "content-type": "application/json" },
+        credential: account.apiKey,
       },
       (answer) => this.readAnswer(answer.status, answer.body),
     );
