@@ -23,6 +23,8 @@ export interface Durations {
   peerRounds: number;
   latencySeconds: number;
   endToEndSeconds: number;
+  /** Rounds of figure 9's alternation: each protocol's subgraph, then the client floor. */
+  providerCpuRounds: number;
   memoryRequests: { first: number; total: number };
   refunds: number;
   /** Each of figure 8's two polling runs (without and with the cache). */
@@ -38,6 +40,7 @@ export const FULL: Durations = {
   peerRounds: 1,
   latencySeconds: 8,
   endToEndSeconds: 8,
+  providerCpuRounds: 2,
   memoryRequests: { first: 10_000, total: 100_000 },
   refunds: 2_000,
   pollingSeconds: 10,
@@ -52,6 +55,7 @@ export const QUICK: Durations = {
   peerRounds: 1,
   latencySeconds: 1.5,
   endToEndSeconds: 1.5,
+  providerCpuRounds: 1,
   memoryRequests: { first: 1_000, total: 2_500 },
   refunds: 50,
   pollingSeconds: 2,
@@ -106,9 +110,14 @@ export class Rig {
     return { url, headers: this.headers, body: typeof body === "string" ? { kind: "fixed", body } : body };
   }
 
-  /** A subgraph process of the product's, on a SQLite file of its own unless a store is given. */
-  async subgraph(options: Pick<SubgraphOptions, "providersFrom" | "server"> & { storeUrl?: string }): Promise<Subgraph> {
-    const { providers, links } = this.simulators;
+  /**
+   * A subgraph process of the product's, on a SQLite file of its own unless a store is given; with `protocol`,
+   * configured with that protocol's providers only.
+   */
+  async subgraph(options: Pick<SubgraphOptions, "providersFrom" | "server"> & { storeUrl?: string; protocol?: string }): Promise<Subgraph> {
+    const { protocol } = options;
+    const providers = this.simulators.providers.filter((provider) => protocol === undefined || provider.protocol === protocol);
+    const links = this.simulators.links.filter((link) => providers.some((provider) => provider.id === link.providerId));
     // Providers from memory answer for the wallets the measured operations ask about.
     const walletIds = options.providersFrom === "memory" ? this.walletIds.slice(0, MEMORY_WALLETS) : this.walletIds;
     const subgraph = await BenchProcess.start<SubgraphMethods, SubgraphReady>(
@@ -124,7 +133,7 @@ export class Rig {
         server: options.server,
         recording: options.providersFrom === "memory" ? this.recording : undefined,
       } satisfies SubgraphOptions,
-      `subgraph (${options.server}, providers ${options.providersFrom === "http" ? "over HTTP" : "from memory"})`,
+      `subgraph (${options.server}, ${protocol ? `${protocol} ` : ""}providers ${options.providersFrom === "http" ? "over HTTP" : "from memory"})`,
     );
     if (options.providersFrom === "memory") this.recording ??= await subgraph.call("recording");
     return subgraph;

@@ -6,6 +6,7 @@ import { endToEnd, endToEndCpuRatio } from "./figures/end-to-end.js";
 import { fanoutLatency, startFanoutFloor, type FanoutFloor } from "./figures/fanout-latency.js";
 import { layerOverhead } from "./figures/layer-overhead.js";
 import { memory } from "./figures/memory.js";
+import { providerCpu, startClientFloor, type ClientFloor } from "./figures/provider-cpu.js";
 import { peerServers, startPeerServers, type PeerServer } from "./figures/peer-servers.js";
 import { polling } from "./figures/polling.js";
 import { closeAll, refunds, startRefundSubgraphs } from "./figures/refunds.js";
@@ -141,6 +142,27 @@ try {
   if (wanted("polling")) {
     log("polling");
     figures.push(...(await polling(durations.pollingSeconds)));
+  }
+
+  // Last, in processes of their own started here: six more processes alive earlier would change what the others
+  // measure (the memory figure's process, idle meanwhile, read a third more RSS growth).
+  if (wanted("provider_cpu")) {
+    const protocols = [...new Set(rig.simulators.providers.map((provider) => provider.protocol))];
+    const [clientFloor, all, ...byProtocol] = await startTogether<[ClientFloor, Subgraph, ...Subgraph[]]>([
+      startClientFloor(rig),
+      rig.subgraph({ providersFrom: "http", server: "apollo-express" }),
+      ...protocols.map((protocol) => rig.subgraph({ providersFrom: "http", server: "apollo-express", protocol })),
+    ]);
+    try {
+      log("provider_cpu");
+      const subgraphs = new Map<string | null, Subgraph>([
+        ...protocols.map((protocol, index) => [protocol, byProtocol[index]!] as const),
+        [null, all],
+      ]);
+      figures.push(...(await providerCpu(rig, subgraphs, clientFloor)));
+    } finally {
+      await Promise.all([clientFloor.stop(), all.stop(), ...byProtocol.map((subgraph) => subgraph.stop())]);
+    }
   }
 } finally {
   await rig.stop();

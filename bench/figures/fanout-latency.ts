@@ -76,6 +76,20 @@ export async function fanoutLatency(rig: Rig, subgraph: Subgraph, floor: FanoutF
       ...figures,
       figure("fanout_latency.floor_p50", floorResult.p50Ms / PROVIDER_LATENCY_MS, `x ${PROVIDER_LATENCY_MS} ms`, null, floorDetail),
       figure("fanout_latency.floor_p99", floorResult.p99Ms / PROVIDER_LATENCY_MS, `x ${PROVIDER_LATENCY_MS} ms`, null),
+      figure(
+        "fanout_latency.p50_to_floor",
+        result.p50Ms / floorResult.p50Ms,
+        "x floor",
+        { atMost: 1.05 },
+        "the subgraph's p50 over the floor's, same run",
+      ),
+      figure(
+        "fanout_latency.p99_to_floor",
+        result.p99Ms / floorResult.p99Ms,
+        "x floor",
+        { atMost: 1.15 },
+        "the subgraph's p99 over the floor's, same run",
+      ),
     ];
   } finally {
     await rig.simulators.setLatency(0);
