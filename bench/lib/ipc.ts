@@ -1,5 +1,8 @@
 // Responsible for running a bench process of its own and calling it over Node's IPC channel: start, call, stop.
 import { fork, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 type Handler = (params: never) => unknown;
@@ -46,12 +49,16 @@ export class BenchProcess<M extends Methods, Ready> {
    */
   static async start<M extends Methods, Ready>(script: string, options: unknown, name = script): Promise<BenchProcess<M, Ready>> {
     const path = fileURLToPath(new URL(`../processes/${script}.ts`, import.meta.url));
+    // Options travel in a file: a recording of provider answers is larger than one environment string may be (128 KiB).
+    const optionsDir = mkdtempSync(join(tmpdir(), "bench-options-"));
+    const optionsFile = join(optionsDir, "options.json");
+    writeFileSync(optionsFile, JSON.stringify(options));
     const child = fork(path, [], {
       // --expose-gc: a process can be asked to collect its garbage before its memory is read.
       execArgv: ["--import", "tsx", "--expose-gc", ...(process.env.BENCH_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [])],
       stdio: ["ignore", "ignore", "inherit", "ipc"],
       // As deployed (the Dockerfile's NODE_ENV): graphql-js, Express and others drop their development checks.
-      env: { ...process.env, NODE_ENV: "production", BENCH_OPTIONS: JSON.stringify(options) },
+      env: { ...process.env, NODE_ENV: "production", BENCH_OPTIONS_FILE: optionsFile },
       serialization: "advanced",
     });
     const ready = await new Promise<Ready>((resolve, reject) => {
@@ -65,7 +72,7 @@ export class BenchProcess<M extends Methods, Ready> {
           reject(new Error(`${name} could not start: ${message.error}`));
         }
       });
-    });
+    }).finally(() => rmSync(optionsDir, { recursive: true, force: true }));
     return new BenchProcess<M, Ready>(child, ready, name);
   }
 
@@ -93,7 +100,8 @@ export class BenchProcess<M extends Methods, Ready> {
 
 /** The process's own side: its options, and serving its methods once it is ready. */
 export function benchOptions<T>(): T {
-  return JSON.parse(process.env.BENCH_OPTIONS ?? "{}") as T;
+  const file = process.env.BENCH_OPTIONS_FILE;
+  return (file ? JSON.parse(readFileSync(file, "utf8")) : {}) as T;
 }
 
 export function serveMethods(ready: unknown, methods: Methods, onExit: () => Promise<void> = async () => {}): void {
