@@ -67,7 +67,7 @@ const MEMORY_WALLETS = 50;
 export type Subgraph = BenchProcess<SubgraphMethods, SubgraphReady>;
 
 export class Rig {
-  /** What the first subgraph with providers from memory recorded: the others replay it. */
+  /** What the first subgraph with every provider from memory recorded: the others replay it (or their protocol's part). */
   private recording?: Recording;
 
   /** Set by --profile: where servers' CPU profiles are written, one per measured run. */
@@ -112,7 +112,7 @@ export class Rig {
 
   /**
    * A subgraph process of the product's, on a SQLite file of its own unless a store is given; with `protocol`,
-   * configured with that protocol's providers only.
+   * configured with that protocol's providers only (and, from memory, replaying only their part of the recording).
    */
   async subgraph(options: Pick<SubgraphOptions, "providersFrom" | "server"> & { storeUrl?: string; protocol?: string }): Promise<Subgraph> {
     const { protocol } = options;
@@ -131,11 +131,15 @@ export class Rig {
         routerSecret: this.routerSecret,
         providersFrom: options.providersFrom,
         server: options.server,
-        recording: options.providersFrom === "memory" ? this.recording : undefined,
+        recording:
+          options.providersFrom === "memory"
+            ? this.recording?.filter(({ info }) => providers.some((provider) => provider.id === info.id))
+            : undefined,
       } satisfies SubgraphOptions,
       `subgraph (${options.server}, ${protocol ? `${protocol} ` : ""}providers ${options.providersFrom === "http" ? "over HTTP" : "from memory"})`,
     );
-    if (options.providersFrom === "memory") this.recording ??= await subgraph.call("recording");
+    // Only a recording of every provider serves later subgraphs, whatever their protocol.
+    if (options.providersFrom === "memory" && protocol === undefined) this.recording ??= await subgraph.call("recording");
     return subgraph;
   }
 

@@ -6,7 +6,7 @@ import { endToEnd, endToEndCpuRatio } from "./figures/end-to-end.js";
 import { fanoutLatency, startFanoutFloor, type FanoutFloor } from "./figures/fanout-latency.js";
 import { layerOverhead } from "./figures/layer-overhead.js";
 import { memory } from "./figures/memory.js";
-import { providerCpu, startClientFloor, type ClientFloor } from "./figures/provider-cpu.js";
+import { providerCpu, startClientFloor, type ClientFloor, type SubgraphsByProtocol } from "./figures/provider-cpu.js";
 import { peerServers, startPeerServers, type PeerServer } from "./figures/peer-servers.js";
 import { polling } from "./figures/polling.js";
 import { closeAll, refunds, startRefundSubgraphs } from "./figures/refunds.js";
@@ -144,24 +144,39 @@ try {
     figures.push(...(await polling(durations.pollingSeconds)));
   }
 
-  // Last, in processes of their own started here: six more processes alive earlier would change what the others
+  // Last, in processes of their own started here: eleven more processes alive earlier would change what the others
   // measure (the memory figure's process, idle meanwhile, read a third more RSS growth).
   if (wanted("provider_cpu")) {
     const protocols = [...new Set(rig.simulators.providers.map((provider) => provider.protocol))];
-    const [clientFloor, all, ...byProtocol] = await startTogether<[ClientFloor, Subgraph, ...Subgraph[]]>([
-      startClientFloor(rig),
-      rig.subgraph({ providersFrom: "http", server: "apollo-express" }),
-      ...protocols.map((protocol) => rig.subgraph({ providersFrom: "http", server: "apollo-express", protocol })),
-    ]);
+    // The subgraph with every provider from memory comes first, alone: unless an earlier figure's did, it reads the
+    // simulators once, and the protocols' subgraphs from memory replay their part of what it read.
+    const allFromMemory = await rig.subgraph({ providersFrom: "memory", server: "apollo-express" });
+    let started: [ClientFloor, Subgraph, ...Subgraph[]];
+    try {
+      started = await startTogether<[ClientFloor, Subgraph, ...Subgraph[]]>([
+        startClientFloor(rig),
+        rig.subgraph({ providersFrom: "http", server: "apollo-express" }),
+        ...protocols.flatMap((protocol) => [
+          rig.subgraph({ providersFrom: "http", server: "apollo-express", protocol }),
+          rig.subgraph({ providersFrom: "memory", server: "apollo-express", protocol }),
+        ]),
+      ]);
+    } catch (error) {
+      await allFromMemory.stop();
+      throw error;
+    }
+    const [clientFloor, allOverHttp, ...byProtocol] = started;
     try {
       log("provider_cpu");
-      const subgraphs = new Map<string | null, Subgraph>([
-        ...protocols.map((protocol, index) => [protocol, byProtocol[index]!] as const),
-        [null, all],
+      const subgraphs: SubgraphsByProtocol = new Map([
+        ...protocols.map(
+          (protocol, index) => [protocol, { overHttp: byProtocol[2 * index]!, fromMemory: byProtocol[2 * index + 1]! }] as const,
+        ),
+        [null, { overHttp: allOverHttp, fromMemory: allFromMemory }],
       ]);
       figures.push(...(await providerCpu(rig, subgraphs, clientFloor)));
     } finally {
-      await Promise.all([clientFloor.stop(), all.stop(), ...byProtocol.map((subgraph) => subgraph.stop())]);
+      await Promise.all([clientFloor.stop(), allOverHttp.stop(), allFromMemory.stop(), ...byProtocol.map((subgraph) => subgraph.stop())]);
     }
   }
 } finally {

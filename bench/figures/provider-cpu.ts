@@ -1,4 +1,5 @@
-// Responsible for figure 9: the subgraph's CPU per provider call, per protocol and for the whole 50-wallet query, against a bare client making the same calls with only the protocol's mandatory work.
+// Responsible for figure 9: the provider clients' CPU per call inside the subgraph (its CPU over HTTP less the same query's from memory), per protocol and for the whole 50-wallet query, against a bare client making the same calls with only the protocol's mandatory work.
+import { isDeepStrictEqual } from "node:util";
 import { BenchProcess } from "../lib/ipc.js";
 import { measureThroughput, type Throughput } from "../lib/measure.js";
 import { figure, type FigureRecord } from "../lib/report.js";
@@ -9,7 +10,7 @@ import { LAYER_WALLETS } from "./layer-overhead.js";
 
 export type ClientFloor = BenchProcess<ClientFloorMethods, object>;
 
-/** Subgraph CPU per call over the floor's: at most this, per protocol and for the whole query. */
+/** The clients' CPU per call in the subgraph over the floor's: at most this, per protocol and for the whole query. */
 const BUDGET = 1.5;
 /** Requests (passes of the query's calls) at once: as the end-to-end figure loads the subgraph. */
 const LANES = 2;
@@ -23,8 +24,11 @@ export function startClientFloor(rig: Rig): Promise<ClientFloor> {
   );
 }
 
-/** One subgraph per protocol (its providers only), and the subgraph with every provider under `null`. */
-export type SubgraphsByProtocol = ReadonlyMap<string | null, Subgraph>;
+/**
+ * Per protocol, the subgraph configured with its providers only, twice: its real clients over HTTP, and the same
+ * configuration answering from memory (the GraphQL layer's share of a request). Under `null`, every provider.
+ */
+export type SubgraphsByProtocol = ReadonlyMap<string | null, { overHttp: Subgraph; fromMemory: Subgraph }>;
 
 const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, count) => sum + count, 0);
 
@@ -41,42 +45,64 @@ async function quiet(rig: Rig): Promise<void> {
   throw new Error("the simulators are still being called 5 s after the load ended");
 }
 
+/** CPU per request over several runs, weighted by their requests (ms). */
+const cpuMsPerRequest = (runs: readonly Throughput[]) =>
+  runs.reduce((sum, run) => sum + run.cpuMsPerRequest * run.requests, 0) / runs.reduce((sum, run) => sum + run.requests, 0);
+
 export async function providerCpu(rig: Rig, subgraphs: SubgraphsByProtocol, floor: ClientFloor): Promise<FigureRecord[]> {
   const operation = walletsByEntities(rig.walletIds.slice(0, LAYER_WALLETS));
   const figures: FigureRecord[] = [];
   const { warmupSeconds, providerCpuRounds } = rig.durations;
-  // Shorter than the layer's rounds: five pairs of processes are measured, and CPU per call needs no long run.
+  // Shorter than the layer's rounds: three sides for each of five configurations are measured, and CPU per call needs no long run.
   const throughputSeconds = Math.min(2, rig.durations.throughputSeconds);
-  for (const [protocol, subgraph] of subgraphs) {
-    const target = rig.target(subgraph.ready.graphqlUrl, operation.body);
+  for (const [protocol, { overHttp, fromMemory }] of subgraphs) {
+    const name = protocol ?? "all";
+    const httpTarget = rig.target(overHttp.ready.graphqlUrl, operation.body);
+    const memoryTarget = rig.target(fromMemory.ready.graphqlUrl, operation.body);
     await quiet(rig);
-    await rig.post(subgraph.ready.graphqlUrl, operation.body);
+    const overHttpAnswer = await rig.post(overHttp.ready.graphqlUrl, operation.body);
     const calls = total(await rig.simulators.calls());
+    await rig.simulators.resetCalls();
+    const fromMemoryAnswer = await rig.post(fromMemory.ready.graphqlUrl, operation.body);
+    const memoryCalls = total(await rig.simulators.calls());
+    if (memoryCalls !== 0) throw new Error(`subgraph from memory (${name}): ${memoryCalls} provider calls, none expected`);
+    // Subtracting the layer holds only if both answer the same: the query selects no time-dependent field (no asOf).
+    if (!isDeepStrictEqual(overHttpAnswer.data, fromMemoryAnswer.data)) {
+      throw new Error(`subgraph from memory (${name}) answers differently from the one over HTTP: ${fromMemoryAnswer.text.slice(0, 500)}`);
+    }
     const floorRun = { protocol, lanes: LANES };
-    await measureThroughput(rig.load, subgraph, target, { connections: LANES, seconds: warmupSeconds });
+    await measureThroughput(rig.load, overHttp, httpTarget, { connections: LANES, seconds: warmupSeconds });
+    await measureThroughput(rig.load, fromMemory, memoryTarget, { connections: LANES, seconds: warmupSeconds });
     await floor.call("run", { ...floorRun, seconds: warmupSeconds });
-    // Alternated, so that the machine's drift falls on both.
-    const ours: Throughput[] = [];
+    // Alternated, so that the machine's drift falls on all three.
+    const http: Throughput[] = [];
+    const memory: Throughput[] = [];
     const floors: FloorResult[] = [];
     for (let round = 0; round < providerCpuRounds; round++) {
-      const profile = round === 0 ? rig.profile(`provider_cpu-${protocol ?? "all"}`) : undefined;
-      ours.push(await measureThroughput(rig.load, subgraph, target, { connections: LANES, seconds: throughputSeconds, profile }));
+      const profile = (side: string) => (round === 0 ? rig.profile(`provider_cpu-${name}-${side}`) : undefined);
+      const run = { connections: LANES, seconds: throughputSeconds };
+      http.push(await measureThroughput(rig.load, overHttp, httpTarget, { ...run, profile: profile("http") }));
+      memory.push(await measureThroughput(rig.load, fromMemory, memoryTarget, { ...run, profile: profile("memory") }));
       floors.push(await floor.call("run", { ...floorRun, seconds: throughputSeconds }));
     }
     const floorPass = floors[0]!.callsPerPass;
-    if (floorPass !== calls) throw new Error(`client floor: ${floorPass} calls a pass, the subgraph made ${calls} (${protocol ?? "all"})`);
-    const requests = ours.reduce((sum, run) => sum + run.requests, 0);
-    const oursPerCall = (ours.reduce((sum, run) => sum + run.cpuMsPerRequest * run.requests, 0) / requests / calls) * 1000;
+    if (floorPass !== calls) throw new Error(`client floor: ${floorPass} calls a pass, the subgraph made ${calls} (${name})`);
+    const httpMs = cpuMsPerRequest(http);
+    const layerMs = cpuMsPerRequest(memory);
+    const wholePerCall = (httpMs / calls) * 1000;
+    const clientsPerCall = ((httpMs - layerMs) / calls) * 1000;
     const floorPerCall = (floors.reduce((sum, run) => sum + run.cpuMs, 0) / floors.reduce((sum, run) => sum + run.calls, 0)) * 1000;
-    const seconds = ours.reduce((sum, run) => sum + run.seconds, 0);
+    const rate = http.reduce((sum, run) => sum + run.requests, 0) / http.reduce((sum, run) => sum + run.seconds, 0);
     figures.push(
       figure(
-        `provider_cpu.${protocol ?? "all"}`,
-        oursPerCall / floorPerCall,
+        `provider_cpu.${name}`,
+        clientsPerCall / floorPerCall,
         "x floor",
         { atMost: BUDGET },
-        `${LAYER_WALLETS}-wallet _entities, ${calls} calls a request, ${LANES} at a time: subgraph ${oursPerCall.toFixed(0)} µs CPU a call ` +
-          `(${((oursPerCall * calls) / 1000).toFixed(1)} ms a request, ${(requests / seconds).toFixed(2)}/s), bare client ${floorPerCall.toFixed(0)} µs`,
+        `${LAYER_WALLETS}-wallet _entities, ${calls} calls a request, ${LANES} at a time: subgraph ${wholePerCall.toFixed(0)} µs CPU a call ` +
+          `(${(wholePerCall / floorPerCall).toFixed(2)}x floor; ${httpMs.toFixed(1)} ms a request, ${rate.toFixed(2)}/s), ` +
+          `GraphQL layer ${layerMs.toFixed(1)} ms a request (from memory), clients ${clientsPerCall.toFixed(0)} µs a call net, ` +
+          `bare client ${floorPerCall.toFixed(0)} µs`,
       ),
     );
   }
