@@ -17,6 +17,7 @@ import { losslessJsonBody } from "./http/lossless-body.js";
 import { losslessVariablesPlugin } from "./graphql/lossless-variables.js";
 import { DEFAULT_LIMITS, protect, tokenLimit, type RequestLimits } from "./http/request-limits.js";
 import { buildWalletSchema } from "./graphql/schema.js";
+import { compiledExecutionGateway } from "./graphql/compiled-execution.js";
 import { playgroundAssetsRouter, playgroundLandingPage } from "./http/playground.js";
 import { requestLogPlugin } from "./observability/request-log.js";
 import { probesRouter, type ServingState } from "./http/probes.js";
@@ -77,7 +78,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Field suggestions map the schema for whoever cannot introspect it: off with introspection.
   const protection = protect({ ...limits, fieldSuggestions: limits.fieldSuggestions && options.introspection });
   const apollo = new ApolloServer<RequestContext>({
-    schema: await buildWalletSchema(services.supergraph),
+    // Queries run as compiled code once seen again; everything else on graphql-js (compiled-execution.ts).
+    gateway: compiledExecutionGateway(await buildWalletSchema(services.supergraph)),
     introspection: options.introspection,
     validationRules: protection.validationRules,
     // The process entry owns signals and stops the server, then the services, in order.
