@@ -1,6 +1,7 @@
 // Responsible for executing operations: queries as graphql-jit's compiled code, compiled once per parsed document, and whatever compiled code would not run exactly as graphql-js does on graphql-js.
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from "@apollo/server-gateway-interface";
 import {
+  GraphQLError,
   Kind,
   OperationTypeNode,
   TypeInfo,
@@ -64,7 +65,8 @@ export function compiledExecutor(schema: GraphQLSchema): GatewayExecutor {
   return async (requestContext: GatewayGraphQLRequestContext) => {
     const { document, operation, request, context } = requestContext;
     const variables = request.variables ?? {};
-    const traced = request.http?.headers.get(TRACE_HEADER) !== undefined;
+    // Apollo's HeaderMap answers null for a header that is absent.
+    const traced = Boolean(request.http?.headers.get(TRACE_HEADER));
     // Without an operation (none, or none by the name asked), graphql-js says what is wrong, as it does everywhere.
     const compiled = traced || !operation ? null : planOf(document, operation);
     if (!compiled) {
@@ -74,8 +76,26 @@ export function compiledExecutor(schema: GraphQLSchema): GatewayExecutor {
     // the compiled query coerces them again (the same scalars' parseValue), which costs little for a few variables.
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
     if (coerced.errors) return { errors: coerced.errors };
-    return compiled.query(undefined, context, variables);
+    const result = await compiled.query(undefined, context, variables);
+    return result.errors ? { ...result, errors: result.errors.map(asGraphQLJsError) } : result;
   };
+}
+
+/**
+ * graphql-jit reports errors as its own GraphQLError look-alike, whose message cannot be changed and which lacks parts
+ * of graphql-js's: every plugin after execution (the request limits mask field suggestions in place; Apollo formats
+ * and logs) expects graphql-js's own class. The same message, locations, path, original error and extensions.
+ */
+function asGraphQLJsError(error: GraphQLError): GraphQLError {
+  if (Object.getPrototypeOf(error) === GraphQLError.prototype) return error;
+  const original = error.originalError ?? undefined;
+  const converted = new GraphQLError(error.message, { path: error.path, originalError: original, extensions: error.extensions });
+  // graphql-js derives locations from the AST nodes, which graphql-jit no longer has: it gives them as it found them.
+  return Object.defineProperty(converted, "locations", {
+    value: error.locations,
+    enumerable: error.locations !== undefined,
+    writable: true,
+  });
 }
 
 function compile(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): CompiledQuery | null {

@@ -1,5 +1,6 @@
 // The compiled executor answers as graphql-js does, and leaves to graphql-js what compiled code would answer otherwise.
 import { GraphQLError, GraphQLScalarType, Kind, buildSchema, execute, getOperationAST, parse, type DocumentNode } from "graphql";
+import { HeaderMap } from "@apollo/server";
 import type { GatewayGraphQLRequestContext } from "@apollo/server-gateway-interface";
 import { describe, expect, it, vi } from "vitest";
 import { compiledExecutor, runsCompiled } from "../../src/graphql/compiled-execution.js";
@@ -63,7 +64,7 @@ function run(executor: ReturnType<typeof compiledExecutor>, document: DocumentNo
     document,
     operation: getOperationAST(document)!,
     operationName: null,
-    request: { variables, http: { headers: new Map(Object.entries(headers)), method: "POST", search: "" } },
+    request: { variables, http: { headers: new HeaderMap(Object.entries(headers)), method: "POST", search: "" } },
     context: {},
   } as unknown as GatewayGraphQLRequestContext);
 }
@@ -110,6 +111,23 @@ describe("the compiled executor", () => {
     }
     expect(expected.errors?.map((error) => error.message)).toEqual(["not yours", "Cannot return null for non-nullable field Item.name."]);
     expect(engines).toEqual(["graphql-js", "graphql-js", "compiled", "compiled", "compiled", "compiled"]);
+  });
+
+  it("reports errors as graphql-js's own GraphQLError, which the plugins after execution may rewrite", async () => {
+    const { schema } = testSchema();
+    const answer = await run(compiledExecutor(schema), parse('{ item(id: "refused") { id } }'));
+    const [error] = answer.errors ?? [];
+    expect(Object.getPrototypeOf(error)).toBe(GraphQLError.prototype);
+    expect(error?.extensions).toEqual({ code: "FORBIDDEN" });
+    expect(error?.toJSON()).toEqual({
+      message: "not yours",
+      locations: [{ line: 1, column: 3 }],
+      path: ["item"],
+      extensions: { code: "FORBIDDEN" },
+    });
+    // As the request limits' plugin masks field suggestions.
+    (error as { message: string }).message = "masked";
+    expect(error?.message).toBe("masked");
   });
 
   it("refuses a bad variable in graphql-js's words, before any resolver runs", async () => {
