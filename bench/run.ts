@@ -52,7 +52,7 @@ try {
   const [overHttp, floor] = await startTogether<[Subgraph, FanoutFloor | undefined]>([
     rig.subgraph({ providersFrom: "http", server: "apollo-express" }),
     // --quick leaves out the floor: it is context for figure 2, not a budget.
-    wanted("fanout_latency") && !durations.quick ? startFanoutFloor() : Promise.resolve(undefined),
+    wanted("fanout_latency") && !durations.quick ? startFanoutFloor(rig) : Promise.resolve(undefined),
   ]);
   // The memory figure's subgraph, when it is started ahead.
   let fresh: Subgraph | undefined;

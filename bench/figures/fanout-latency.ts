@@ -2,7 +2,7 @@
 import { BenchProcess } from "../lib/ipc.js";
 import { oneWallet } from "../operations.js";
 import { figure, type FigureRecord } from "../lib/report.js";
-import type { FanoutFloorMethods } from "../processes/fanout-floor.js";
+import type { FanoutFloorMethods, FanoutFloorOptions } from "../processes/fanout-floor.js";
 import type { LoadTarget } from "../processes/load.js";
 import type { Rig, Subgraph } from "../rig.js";
 
@@ -12,9 +12,17 @@ const LANES = 1;
 
 export type FanoutFloor = BenchProcess<FanoutFloorMethods, { graphqlUrl: string }>;
 
-/** The floor's server, started ahead (with the subgraph, before anything is measured) and aimed when figure 2 runs. */
-export function startFanoutFloor(): Promise<FanoutFloor> {
-  return BenchProcess.start<FanoutFloorMethods, { graphqlUrl: string }>("fanout-floor", {}, "fan-out floor");
+/** The wallet figure 2 reads, across every provider. */
+const walletOf = (rig: Rig) => rig.walletIds[0]!;
+
+/** The floor's server, started ahead (with the subgraph, before anything is measured), making the calls of figure 2's operation. */
+export function startFanoutFloor(rig: Rig): Promise<FanoutFloor> {
+  const { providers, links } = rig.simulators;
+  return BenchProcess.start<FanoutFloorMethods, { graphqlUrl: string }>(
+    "fanout-floor",
+    { providers, links, walletId: walletOf(rig) } satisfies FanoutFloorOptions,
+    "fan-out floor",
+  );
 }
 
 /** Connections of the hot warm-up: enough to keep both cores busy while the providers answer at once. */
@@ -39,7 +47,7 @@ async function hotWarmup(rig: Rig, target: LoadTarget, what: string): Promise<vo
 
 /** With `floor`, the floor's figures too. */
 export async function fanoutLatency(rig: Rig, subgraph: Subgraph, floor: FanoutFloor | undefined): Promise<FigureRecord[]> {
-  const operation = oneWallet(rig.walletIds[0]!);
+  const operation = oneWallet(walletOf(rig));
   const target = rig.target(subgraph.ready.graphqlUrl, operation.body);
   try {
     await rig.simulators.resetCalls();
@@ -70,7 +78,8 @@ export async function fanoutLatency(rig: Rig, subgraph: Subgraph, floor: FanoutF
     if (!floor) return figures;
     const floorResult = await floorLatency(rig, floor, callsByProvider);
     const floorDetail =
-      `a bare node:http server making the same ${calls} calls with undici and nothing else (no auth, JSON, GraphQL): ` +
+      `a bare node:http server making the same ${calls} calls (counted per provider by the simulators) over undici, with each protocol's ` +
+      `mandatory work and nothing else (XPAY's sealing and opening, Nami's HMAC, SLOT_SPEC's uuid, a lossless parse of every answer; no auth, GraphQL): ` +
       `p50 ${floorResult.p50Ms.toFixed(1)} ms, p99 ${floorResult.p99Ms.toFixed(1)} ms over ${floorResult.requests} requests; what loopback, scheduling and the simulators cost on this machine`;
     return [
       ...figures,
@@ -98,10 +107,14 @@ export async function fanoutLatency(rig: Rig, subgraph: Subgraph, floor: FanoutF
 
 /** The same fan-out without the subgraph: the part of the figure that no server code can take away here. */
 async function floorLatency(rig: Rig, floor: FanoutFloor, callsByProvider: Record<string, number>) {
-  await floor.call(
-    "aim",
-    rig.simulators.providers.map((provider) => ({ baseUrl: provider.baseUrl, count: callsByProvider[provider.id] ?? 0 })),
-  );
+  await rig.simulators.resetCalls();
+  await rig.post(floor.ready.graphqlUrl, "{}");
+  const floorCalls = await rig.simulators.calls();
+  const differ = Object.keys({ ...callsByProvider, ...floorCalls }).filter((id) => (floorCalls[id] ?? 0) !== (callsByProvider[id] ?? 0));
+  if (differ.length > 0) {
+    const each = differ.map((id) => `${id}: floor ${floorCalls[id] ?? 0}, subgraph ${callsByProvider[id] ?? 0}`).join("; ");
+    throw new Error(`fanout floor: its calls per request differ from the subgraph's for the same operation (${each})`);
+  }
   const target = rig.target(floor.ready.graphqlUrl, "{}");
   await hotWarmup(rig, target, "fanout floor");
   await rig.load.call("latency", { ...target, lanes: LANES, seconds: rig.durations.warmupSeconds });

@@ -1,56 +1,34 @@
-// Responsible for the fan-out's floor: a bare node:http server that, for each request, makes the calls it is aimed at (the subgraph's, to each simulator) with undici, reads them and answers, doing nothing else.
+// Responsible for the fan-out's floor: a bare node:http server that, for each request, makes the measured operation's provider calls (one wallet, every provider) with each protocol's mandatory work and nothing else, then answers.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Pool } from "undici";
-import { failStart, serveMethods } from "../lib/ipc.js";
+import type { ProviderConfig } from "../../src/config/providers-file.js";
+import type { DemoLink } from "../../src/sandbox/demo-providers.js";
+import { benchOptions, failStart, serveMethods } from "../lib/ipc.js";
+import { callsOf, closePools } from "../lib/protocol-calls.js";
 import { processUsage, type ProcessUsage } from "../lib/usage.js";
 
-/** Each simulator's base URL, and how many calls the subgraph makes to it for the measured operation. */
-export type FanoutCalls = { baseUrl: string; count: number }[];
+export interface FanoutFloorOptions {
+  providers: ProviderConfig[];
+  links: DemoLink[];
+  /** The wallet the measured operation reads. */
+  walletId: string;
+}
 
 export type FanoutFloorMethods = {
   usage(): ProcessUsage;
-  /** Sets the calls each request makes: those the subgraph made for the measured operation. */
-  aim(calls: FanoutCalls): void;
 };
 
-interface Target {
-  pool: Pool;
-  path: string;
-}
-
-async function start() {
-  // Pools as the subgraph's clients keep them: keep-alive, one per provider.
-  const pools = new Map<string, Pool>();
-  let targets: Target[] = [];
-  const aim = (calls: FanoutCalls): void => {
-    targets = calls.flatMap(({ baseUrl, count }) => {
-      const url = new URL(baseUrl);
-      let pool = pools.get(url.origin);
-      if (!pool) pools.set(url.origin, (pool = new Pool(url.origin, { connections: 64, keepAliveTimeout: 4_000 })));
-      return Array.from({ length: count }, () => ({ pool, path: `${url.pathname.replace(/\/+$/, "")}/floor` }));
-    });
-  };
-  const fanOut = () =>
-    Promise.all(
-      targets.map(async ({ pool, path }) => {
-        const answer = await pool.request({ method: "POST", path, headers: { "content-type": "application/json" }, body: "{}" });
-        return answer.body.text();
-      }),
-    );
+async function start(options: FanoutFloorOptions) {
+  const calls = options.providers.flatMap((config) => callsOf(config, [options.walletId], options.links));
+  const fanOut = () => Promise.all(calls.map((call) => call()));
 
   const httpServer = createServer((request, response) => {
     request.resume();
     request.once("end", () => {
-      if (targets.length === 0) {
-        response.writeHead(503, { "content-type": "text/plain" });
-        response.end("not aimed yet");
-        return;
-      }
       fanOut().then(
-        (bodies) => {
+        () => {
           response.writeHead(200, { "content-type": "application/json" });
-          response.end(JSON.stringify({ data: { answers: bodies.length } }));
+          response.end(JSON.stringify({ data: { answers: calls.length } }));
         },
         (error: unknown) => {
           response.writeHead(502, { "content-type": "text/plain" });
@@ -61,11 +39,11 @@ async function start() {
   });
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   const { port } = httpServer.address() as AddressInfo;
-  const methods: FanoutFloorMethods = { usage: processUsage, aim };
+  const methods: FanoutFloorMethods = { usage: processUsage };
   serveMethods({ graphqlUrl: `http://127.0.0.1:${port}/graphql` }, methods, async () => {
     httpServer.close();
-    await Promise.all([...pools.values()].map((pool) => pool.close().catch(() => undefined)));
+    await closePools();
   });
 }
 
-start().catch(failStart);
+start(benchOptions<FanoutFloorOptions>()).catch(failStart);
