@@ -5,7 +5,6 @@ import type { ProviderConfig } from "../../src/config/providers-file.js";
 import type { DemoLink } from "../../src/sandbox/demo-providers.js";
 import { benchOptions, failStart, serveMethods } from "../lib/ipc.js";
 import { callsOf, closePools } from "../lib/protocol-calls.js";
-import { processUsage, type ProcessUsage } from "../lib/usage.js";
 
 export interface FanoutFloorOptions {
   providers: ProviderConfig[];
@@ -14,9 +13,8 @@ export interface FanoutFloorOptions {
   walletId: string;
 }
 
-export type FanoutFloorMethods = {
-  usage(): ProcessUsage;
-};
+/** The floor serves no method: figure 2 measures it from outside, as it measures the subgraph. */
+export type FanoutFloorMethods = Record<string, never>;
 
 async function start(options: FanoutFloorOptions) {
   const calls = options.providers.flatMap((config) => callsOf(config, [options.walletId], options.links));
@@ -39,7 +37,7 @@ async function start(options: FanoutFloorOptions) {
   });
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   const { port } = httpServer.address() as AddressInfo;
-  const methods: FanoutFloorMethods = { usage: processUsage };
+  const methods: FanoutFloorMethods = {};
   serveMethods({ graphqlUrl: `http://127.0.0.1:${port}/graphql` }, methods, async () => {
     httpServer.close();
     await closePools();

@@ -105,7 +105,7 @@ describe("the compiled executor", () => {
     const executor = compiledExecutor(schema);
     const document = parse('{ a: item(id: "a") { id name price } refused: item(id: "refused") { id } items { id name } }');
     const expected = await execute({ schema, document, contextValue: {} });
-    for (let run_ = 0; run_ < 2; run_++) {
+    for (let attempt = 0; attempt < 2; attempt++) {
       const answer = await run(executor, document);
       expect(JSON.parse(JSON.stringify(answer))).toEqual(JSON.parse(JSON.stringify(expected)));
     }
