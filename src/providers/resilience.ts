@@ -15,6 +15,7 @@ import {
   timeout,
   type BulkheadPolicy,
   type CircuitBreakerPolicy,
+  type RetryPolicy,
   type TimeoutPolicy,
 } from "cockatiel";
 import { RESILIENCE_DEFAULTS, type ResilienceConfig } from "../config/provider-common.js";
@@ -68,6 +69,10 @@ export class ProviderResilience {
   private readonly budget: TimeoutPolicy;
   private readonly breaker: CircuitBreakerPolicy;
   private readonly bulkhead: BulkheadPolicy;
+  /** Read retries: one policy for every call; whether a failure is worth another attempt is decided by `attempts`. */
+  private readonly retry: RetryPolicy | undefined;
+  /** Transient failures left too little of their call's budget for another attempt: the retry policy gives up on them. */
+  private readonly lastChances = new WeakSet<Error>();
   private readonly observer: UpstreamObserver;
   private readonly admission: Admission;
   /** Calls in a row that ended in a transient failure; 0 after any success. */
@@ -89,6 +94,17 @@ export class ProviderResilience {
     });
     this.breaker.onStateChange((state) => this.safely(() => this.observer.circuit(this.providerId, BREAKER_STATES[state])));
     this.bulkhead = bulkhead(config.maxConnections, config.maxQueued ?? RESILIENCE_DEFAULTS.maxQueued);
+    const { retryMaxDelayMs, retryInitialDelayMs } = RESILIENCE_DEFAULTS;
+    this.retry =
+      this.retries === 0
+        ? undefined
+        : retry(
+            handleWhen((error) => isTransient(error) && !this.lastChances.has(error)),
+            {
+              maxAttempts: this.retries,
+              backoff: new ExponentialBackoff({ initialDelay: retryInitialDelayMs, maxDelay: retryMaxDelayMs }),
+            },
+          );
   }
 
   get circuit(): CircuitState {
@@ -110,10 +126,12 @@ export class ProviderResilience {
    */
   async run<T>(kind: CallKind, attempt: Attempt<T>, credential?: string): Promise<T> {
     const deadline = performance.now() + this.timeoutMs;
-    const admitted = (signal: AbortSignal): Promise<T> =>
-      this.admission
-        .admit(kind, credential, deadline, this.timeoutMs, signal)
-        .then(() => this.bulkhead.execute(({ signal: slot }) => this.attempts(kind, deadline, attempt, slot, credential), signal));
+    const admitted = (signal: AbortSignal): Promise<T> => {
+      const attempts = ({ signal: slot }: { signal: AbortSignal }) => this.attempts(kind, deadline, attempt, slot, credential);
+      // Without a rate limit or a back-off in force, nothing is asked: the attempt goes straight to the bulkhead.
+      if (this.admission.clear(credential)) return this.bulkhead.execute(attempts, signal);
+      return this.admission.admit(kind, credential, deadline, this.timeoutMs, signal).then(() => this.bulkhead.execute(attempts, signal));
+    };
     if (kind === "reconcile") {
       return this.budget
         .execute(({ signal }) => admitted(signal))
@@ -148,10 +166,14 @@ export class ProviderResilience {
     signal: AbortSignal,
     credential: string | undefined,
   ): Promise<T> {
+    // An attempt shorter than this is not worth making: it would only turn one failure into two.
+    const usefulAttemptMs = Math.max(20, this.timeoutMs / 4);
     const timed = async (number: number, attemptSignal: AbortSignal): Promise<T> => {
       // A retry is not a call until admitted (the first attempt was, in `run`): a refusal sent nothing, and is counted by
       // the limiter, not as a provider call.
-      if (number > 1) await this.admission.admit(kind, credential, deadline, this.timeoutMs, attemptSignal);
+      if (number > 1 && !this.admission.clear(credential)) {
+        await this.admission.admit(kind, credential, deadline, this.timeoutMs, attemptSignal);
+      }
       const started = performance.now();
       try {
         const value = await attempt(attemptSignal);
@@ -160,20 +182,13 @@ export class ProviderResilience {
       } catch (error) {
         const failure = this.asProviderError(error);
         this.report(number, failure.code, started);
+        // Another attempt only while the budget left holds the longest backoff and a useful attempt.
+        if (deadline - performance.now() < RESILIENCE_DEFAULTS.retryMaxDelayMs + usefulAttemptMs) this.lastChances.add(failure);
         throw failure;
       }
     };
-    if (kind !== "read" || this.retries === 0) return timed(1, signal);
-
-    const { retryMaxDelayMs, retryInitialDelayMs } = RESILIENCE_DEFAULTS;
-    // An attempt shorter than this is not worth making: it would only turn one failure into two.
-    const usefulAttemptMs = Math.max(20, this.timeoutMs / 4);
-    const worthRetrying = (error: Error): boolean =>
-      isTransient(error) && deadline - performance.now() >= retryMaxDelayMs + usefulAttemptMs;
-    return retry(handleWhen(worthRetrying), {
-      maxAttempts: this.retries,
-      backoff: new ExponentialBackoff({ initialDelay: retryInitialDelayMs, maxDelay: retryMaxDelayMs }),
-    }).execute(({ attempt: index, signal: attemptSignal }) => timed(index + 1, attemptSignal), signal);
+    if (kind !== "read" || this.retry === undefined) return timed(1, signal);
+    return this.retry.execute(({ attempt: index, signal: attemptSignal }) => timed(index + 1, attemptSignal), signal);
   }
 
   private report(attempt: number, outcome: "ok" | FailureCode, started: number): void {

@@ -9,6 +9,8 @@ import type { ScaleOutMetrics } from "./scale-out-metrics.js";
 
 /** What the resilience policy asks before each attempt, and tells after a 429. */
 export interface Admission {
+  /** True when an attempt may be sent now without asking: no rate limit and no back-off holds it (the common case costs no promise). */
+  clear(credential: string | undefined): boolean;
   /** Resolves when the attempt may be sent; rejects with RATE_LIMITED (nothing sent) when no slot comes within the budget. */
   admit(kind: CallKind, credential: string | undefined, deadline: number, timeoutMs: number, signal: AbortSignal): Promise<void>;
   /** The provider answered 429: its calls (or the credential's) are held off for `retryAfter` (the header's text). */
@@ -17,6 +19,7 @@ export interface Admission {
 
 /** Admits everything at once: a provider built without scale-out (tests, tools). */
 export const OPEN_ADMISSION: Admission = {
+  clear: () => true,
   admit: async () => undefined,
   backOff: async () => undefined,
 };
@@ -55,6 +58,10 @@ export class ProviderAdmission implements Admission {
     private readonly log: WindowLog,
     private readonly metrics: ScaleOutMetrics,
   ) {}
+
+  clear(credential: string | undefined): boolean {
+    return this.limit === undefined && this.local.blockedMs(this.keyOf(credential)) <= 0;
+  }
 
   async admit(kind: CallKind, credential: string | undefined, deadline: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
     const key = this.keyOf(credential);
