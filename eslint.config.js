@@ -5,7 +5,7 @@ import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
 export default defineConfig(
-  { ignores: ["dist/", "reports/", "test/generated/", "bench/profiles/"] },
+  { ignores: ["dist/", "reports/", "test/generated/", "bench/profiles/", "bench/.build/"] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

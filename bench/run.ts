@@ -11,6 +11,7 @@ import { peerServers, startPeerServers, type PeerServer } from "./figures/peer-s
 import { polling } from "./figures/polling.js";
 import { closeAll, refunds, startRefundSubgraphs } from "./figures/refunds.js";
 import { upstreamEfficiency } from "./figures/upstream-efficiency.js";
+import { useCompiledProcesses } from "./lib/compiled.js";
 import { table, writeResults, type FigureRecord } from "./lib/report.js";
 import { FULL, QUICK, Rig, type Subgraph } from "./rig.js";
 
@@ -27,6 +28,8 @@ const wanted = (group: string) => !values.only || values.only.includes(group);
 const started = performance.now();
 const log = (message: string) => console.error(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`);
 
+log("compiling src/ and bench/ (the processes run as the product does, compiled)");
+useCompiledProcesses();
 const rig = await Rig.start(durations, { wallets: 100, latencyMs: 0 });
 if (values.profile) {
   rig.profileDir = fileURLToPath(new URL("./profiles/", import.meta.url));

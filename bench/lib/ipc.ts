@@ -3,7 +3,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { processModule } from "./compiled.js";
 
 type Handler = (params: never) => unknown;
 export type Methods = Record<string, Handler>;
@@ -43,19 +43,19 @@ export class BenchProcess<M extends Methods, Ready> {
   }
 
   /**
-   * Starts `script` (a module under bench/processes) with tsx, hands it `options`, and waits for it to
+   * Starts `script` (a module under bench/processes; compiled, or with tsx), hands it `options`, and waits for it to
    * say it is ready. Its stdout is discarded (a server's request log costs what it costs in production);
    * stderr is passed through.
    */
   static async start<M extends Methods, Ready>(script: string, options: unknown, name = script): Promise<BenchProcess<M, Ready>> {
-    const path = fileURLToPath(new URL(`../processes/${script}.ts`, import.meta.url));
+    const { path, execArgv } = processModule(script);
     // Options travel in a file: a recording of provider answers is larger than one environment string may be (128 KiB).
     const optionsDir = mkdtempSync(join(tmpdir(), "bench-options-"));
     const optionsFile = join(optionsDir, "options.json");
     writeFileSync(optionsFile, JSON.stringify(options));
     const child = fork(path, [], {
       // --expose-gc: a process can be asked to collect its garbage before its memory is read.
-      execArgv: ["--import", "tsx", "--expose-gc", ...(process.env.BENCH_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [])],
+      execArgv: [...execArgv, "--expose-gc", ...(process.env.BENCH_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [])],
       stdio: ["ignore", "ignore", "inherit", "ipc"],
       // As deployed (the Dockerfile's NODE_ENV): graphql-js, Express and others drop their development checks.
       env: { ...process.env, NODE_ENV: "production", BENCH_OPTIONS_FILE: optionsFile },
