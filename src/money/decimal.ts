@@ -26,6 +26,9 @@ export function isPlainDecimal(text: string): boolean {
  * An exact decimal together with the number of decimals it is written with, so that "500.00"
  * and "100.0" leave the service as they arrived (decimal.js alone would print "500" and "100").
  */
+/** Zeros by scale, made on first use: providers answer zero more than any other amount. */
+const SHARED_ZEROS: (ScaledDecimal | undefined)[] = new Array<ScaledDecimal | undefined>(19);
+
 export class ScaledDecimal {
   /** The plain-notation text, made once: amounts are printed on every answer that shows them. */
   private text: string | undefined;
@@ -71,8 +74,10 @@ export class ScaledDecimal {
     return new ScaledDecimal(normalised, Math.max(scale, normalised.decimalPlaces()));
   }
 
+  /** Zero with `scale` decimals: one shared value per scale up to 18 (a ScaledDecimal is never changed once made). */
   static zero(scale = 0): ScaledDecimal {
-    return ScaledDecimal.of(new Decimal(0), scale);
+    if (!Number.isInteger(scale) || scale < 0 || scale >= SHARED_ZEROS.length) return ScaledDecimal.of(new Decimal(0), scale);
+    return (SHARED_ZEROS[scale] ??= ScaledDecimal.of(new Decimal(0), scale));
   }
 
   plus(other: ScaledDecimal): ScaledDecimal {

@@ -4,21 +4,11 @@ import { z } from "zod";
 import { AMOUNT_BOUNDS, amountTextProblem, type AmountForm } from "../money/amount-bounds.js";
 import { ScaledDecimal } from "../money/decimal.js";
 
-/**
- * "0", the amount providers write most (an account lists the currencies it does not hold at zero), as one shared
- * decimal per scale: in every form it is a bounded amount, and a ScaledDecimal is never changed once made.
- */
-const zeros = new Map<number, ScaledDecimal>();
-function zero(scale: number): ScaledDecimal {
-  let amount = zeros.get(scale);
-  if (!amount) zeros.set(scale, (amount = ScaledDecimal.zero(scale)));
-  return amount;
-}
-
 /** The text as its form allows, within AMOUNT_BOUNDS, as an exact decimal; else an issue saying what is wrong. */
 function read(text: string, form: AmountForm, context: z.RefinementCtx, minorScale = 0): ScaledDecimal {
   const scale = form === "minor-units" ? minorScale : 0;
-  if (text === "0" && scale <= AMOUNT_BOUNDS.maxDecimals) return zero(scale);
+  // "0", the amount providers write most (accounts list what they do not hold at zero): a shared zero, no Decimal built.
+  if (text === "0" && scale <= AMOUNT_BOUNDS.maxDecimals) return ScaledDecimal.zero(scale);
   const problem = amountTextProblem(text, form, minorScale);
   if (problem !== null) {
     context.addIssue({ code: "custom", message: `the amount ${problem}` });
