@@ -20,7 +20,7 @@ export async function memory(rig: Rig, subgraph: Subgraph): Promise<FigureRecord
       late.rssBytes / early.rssBytes,
       `RSS ${total / 1000}k / ${first / 1000}k`,
       { atMost: 1.1 },
-      `${opening.requests + rest.requests} requests (one wallet, all currencies), each point after a full GC: RSS ${(early.rssBytes / MIB).toFixed(1)} -> ${(late.rssBytes / MIB).toFixed(1)} MiB, heap ${(early.heapUsedBytes / MIB).toFixed(1)} -> ${(late.heapUsedBytes / MIB).toFixed(1)} MiB`,
+      `${opening.requests + rest.requests} requests (one wallet, all currencies), each point after a full GC: RSS ${(early.rssBytes / MIB).toFixed(1)} -> ${(late.rssBytes / MIB).toFixed(1)} MiB, heap used ${(early.heapUsedBytes / MIB).toFixed(1)} -> ${(late.heapUsedBytes / MIB).toFixed(1)} MiB, heap held ${(early.heapTotalBytes / MIB).toFixed(1)} -> ${(late.heapTotalBytes / MIB).toFixed(1)} MiB, external ${(early.externalBytes / MIB).toFixed(1)} -> ${(late.externalBytes / MIB).toFixed(1)} MiB`,
     ),
   ];
 }

@@ -4,12 +4,22 @@ export interface ProcessUsage {
   cpuMs: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** What V8 holds for its heap, used or not: RSS can grow with it while the heap in use stays flat. */
+  heapTotalBytes: number;
+  /** Memory outside the JS heap that JS objects hold (Buffers and ArrayBuffers among it). */
+  externalBytes: number;
 }
 
 export function processUsage(): ProcessUsage {
   const cpu = process.cpuUsage();
   const memory = process.memoryUsage();
-  return { cpuMs: (cpu.user + cpu.system) / 1000, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed };
+  return {
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    rssBytes: memory.rss,
+    heapUsedBytes: memory.heapUsed,
+    heapTotalBytes: memory.heapTotal,
+    externalBytes: memory.external,
+  };
 }
 
 /** Usage after two full garbage collections: what the process holds, not what it has yet to free. */
