@@ -4,18 +4,36 @@ import { z } from "zod";
 import { AMOUNT_BOUNDS, amountTextProblem, type AmountForm } from "../money/amount-bounds.js";
 import { ScaledDecimal } from "../money/decimal.js";
 
-/** The text as its form allows, within AMOUNT_BOUNDS, as an exact decimal; else an issue saying what is wrong. */
-function read(text: string, form: AmountForm, context: z.RefinementCtx, minorScale = 0): ScaledDecimal {
+/** The text as its form allows, within AMOUNT_BOUNDS, as an exact decimal; else what is wrong with it. */
+function amountOf(text: string, form: AmountForm, minorScale: number): ScaledDecimal | { problem: string } {
   const scale = form === "minor-units" ? minorScale : 0;
   // "0", the amount providers write most (accounts list what they do not hold at zero): a shared zero, no Decimal built.
   if (text === "0" && scale <= AMOUNT_BOUNDS.maxDecimals) return ScaledDecimal.zero(scale);
   const problem = amountTextProblem(text, form, minorScale);
-  if (problem !== null) {
-    context.addIssue({ code: "custom", message: `the amount ${problem}` });
-    return z.NEVER;
-  }
+  if (problem !== null) return { problem };
   if (form === "minor-units") return ScaledDecimal.fromMinorUnits(text, minorScale);
   return form === "plain" ? ScaledDecimal.parse(text) : ScaledDecimal.fromJsonNumberText(text);
+}
+
+/** As `amountOf`, inside a zod schema: what is wrong becomes the schema's issue. */
+function read(text: string, form: AmountForm, context: z.RefinementCtx, minorScale = 0): ScaledDecimal {
+  const amount = amountOf(text, form, minorScale);
+  if (amount instanceof ScaledDecimal) return amount;
+  context.addIssue({ code: "custom", message: `the amount ${amount.problem}` });
+  return z.NEVER;
+}
+
+/**
+ * What `jsonNumberAmount(options)` reads from `value`, or undefined where it would not: for a protocol's quick
+ * reading of its usual answer, which leaves whatever it does not recognise to the schema and its message.
+ */
+export function jsonNumberAmountOf(value: unknown, options: { plainStrings: boolean }): ScaledDecimal | undefined {
+  const amount = isLosslessNumber(value)
+    ? amountOf(value.value, "json-number", 0)
+    : options.plainStrings && typeof value === "string"
+      ? amountOf(value, "plain", 0)
+      : undefined;
+  return amount instanceof ScaledDecimal ? amount : undefined;
 }
 
 /** A JSON number of a losslessly parsed body, or (where the protocol allows it) a string. */

@@ -21,3 +21,17 @@ export function shaped<S extends z.ZodType>(schema: S, value: unknown, context: 
     `${context.what ?? "the answer"} is not the documented shape${where}: ${issue?.message ?? "invalid"}`,
   );
 }
+
+/**
+ * `value` as `quick` reads it when it recognises the documented answer (it returns undefined otherwise), else through
+ * `schema`. For the answers read on every call: `quick` checks what the schema checks, written out, and must return
+ * what the schema would (a property test holds each to it); the schema alone says where an answer strays.
+ */
+export function shapedQuickly<S extends z.ZodType>(
+  schema: S,
+  quick: (value: unknown) => z.output<S> | undefined,
+  value: unknown,
+  context: ShapeContext = {},
+): z.output<S> {
+  return quick(value) ?? shaped(schema, value, context);
+}

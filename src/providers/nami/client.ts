@@ -3,7 +3,7 @@ import type { AccountLink } from "../../accounts/account-links.js";
 import { FailureCode, ProviderError, type ProviderFailure } from "../failure.js";
 import type { UpstreamObserver } from "../../observability/upstream-events.js";
 import { parseLosslessJson } from "../json-body.js";
-import { shaped } from "../kit/answer-shape.js";
+import { shaped, shapedQuickly } from "../kit/answer-shape.js";
 import { BatchProviderClient } from "../kit/batch-client.js";
 import { failuresByCause, type PartError } from "../kit/failure-groups.js";
 import { SharedReads, gatherParts, type PartRead } from "../kit/shared-reads.js";
@@ -21,7 +21,14 @@ import {
 } from "./codes.js";
 import type { NamiAccountConfig, NamiProviderConfig } from "./config.js";
 import { signedQueryString } from "./signature.js";
-import { balanceOkAnswer, brokerErrorAnswer, unauthorizedAnswer, type BalanceOkAnswer, type BrokerErrorAnswer } from "./wire.js";
+import {
+  balanceOkAnswer,
+  brokerErrorAnswer,
+  quickBalanceOk,
+  unauthorizedAnswer,
+  type BalanceOkAnswer,
+  type BrokerErrorAnswer,
+} from "./wire.js";
 
 /** Lives for the process: owns the connection pool to the exchange. */
 export class NamiClient extends BatchProviderClient {
@@ -141,7 +148,7 @@ export class NamiClient extends BatchProviderClient {
       }
       throw new ProviderError(FailureCode.BAD_RESPONSE, `the exchange answered HTTP ${status}`);
     }
-    return shaped(balanceOkAnswer, json);
+    return shapedQuickly(balanceOkAnswer, quickBalanceOk, json);
   }
 
   private balancesOf(accountRef: string, walletType: NamiWalletType, answer: BalanceOkAnswer): AccountBalance[] {

@@ -1,7 +1,8 @@
 // Responsible for the Nami Exchange wire format: answers as zod schemas over losslessly parsed JSON, and the answer text the simulator writes, amounts exact both ways.
 import { z } from "zod";
-import { jsonNumberAmount } from "../answer-amounts.js";
-import { fewKeys } from "../answer-size.js";
+import { isLosslessNumber } from "lossless-json";
+import { jsonNumberAmount, jsonNumberAmountOf } from "../answer-amounts.js";
+import { MAX_ANSWER_ITEMS, fewKeys } from "../answer-size.js";
 import { jsonInteger } from "../json-body.js";
 import { AMOUNT_MAY_BE_DECIMAL_STRING, BROKER_ERROR_STATUS, OK_STATUS } from "./codes.js";
 
@@ -10,7 +11,8 @@ import { AMOUNT_MAY_BE_DECIMAL_STRING, BROKER_ERROR_STATUS, OK_STATUS } from "./
  * ---------------------------------------------------------------------------------------------- */
 
 /** Within AMOUNT_BOUNDS; see AMOUNT_MAY_BE_DECIMAL_STRING in codes.ts. */
-const amount = jsonNumberAmount({ plainStrings: AMOUNT_MAY_BE_DECIMAL_STRING });
+const AMOUNT_FORMS = { plainStrings: AMOUNT_MAY_BE_DECIMAL_STRING };
+const amount = jsonNumberAmount(AMOUNT_FORMS);
 
 /** An asset id as the exchange writes its keys: digits. */
 export const ASSET_ID_FORM = /^\d+$/;
@@ -31,6 +33,40 @@ export const balanceOkAnswer = z.object({
   data: fewKeys(z.record(z.string().regex(ASSET_ID_FORM, "an asset id must be digits"), balanceEntry)),
 });
 export type BalanceOkAnswer = z.output<typeof balanceOkAnswer>;
+type BalanceEntry = BalanceOkAnswer["data"][string];
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `jsonInteger`, written out: a JSON integer that is a safe one. */
+function integerOf(value: unknown): number | undefined {
+  if (!isLosslessNumber(value) || !/^-?\d+$/.test(value.value)) return undefined;
+  const integer = Number(value.value);
+  return Number.isSafeInteger(integer) ? integer : undefined;
+}
+
+/**
+ * What `balanceOkAnswer` reads from an answer it accepts, read without zod; undefined for anything else (the schema
+ * then says what is wrong). The answer every balance read gets: this is most of the CPU the client spends on it.
+ */
+export function quickBalanceOk(answer: unknown): BalanceOkAnswer | undefined {
+  if (!isPlainObject(answer) || answer.status !== OK_STATUS || !isPlainObject(answer.data)) return undefined;
+  const assetIds = Object.keys(answer.data);
+  if (assetIds.length > MAX_ANSWER_ITEMS) return undefined;
+  const data: Record<string, BalanceEntry> = {};
+  for (const assetId of assetIds) {
+    const entry = answer.data[assetId];
+    if (!ASSET_ID_FORM.test(assetId) || !isPlainObject(entry)) return undefined;
+    const value = jsonNumberAmountOf(entry.value, AMOUNT_FORMS);
+    const locked = jsonNumberAmountOf(entry.locked_value, AMOUNT_FORMS);
+    const type = integerOf(entry.type);
+    if (value === undefined || locked === undefined || type === undefined) return undefined;
+    if (value.isNegative() || locked.isNegative() || locked.compare(value) > 0) return undefined;
+    data[assetId] = { value, locked_value: locked, type };
+  }
+  return { status: OK_STATUS, data };
+}
 
 export const brokerErrorAnswer = z.object({
   status: z.literal(BROKER_ERROR_STATUS),
