@@ -2,7 +2,9 @@
 import { z } from "zod";
 import { scaleOutFields } from "../scale-out/config.js";
 
-export const currencyCode = z.string().regex(/^[A-Z0-9]{3,5}$/, "must be 3 to 5 uppercase letters or digits, such as USD or USDT");
+/** A currency code as configured and as answers must write it (once uppercased): USD, USDT. */
+export const CURRENCY_CODE_FORM = /^[A-Z0-9]{3,5}$/;
+export const currencyCode = z.string().regex(CURRENCY_CODE_FORM, "must be 3 to 5 uppercase letters or digits, such as USD or USDT");
 
 /** What a provider's resilience policy uses when its configuration leaves a field out (applied in code, so configurations built in code need not name them). */
 export const RESILIENCE_DEFAULTS = {

@@ -76,7 +76,7 @@ describe("quickBalanceOk", () => {
       { numRuns: 3000 },
     );
     // The property says something only if some candidates are read quickly.
-    expect(accepted).toBeGreaterThan(50);
+    expect(accepted).toBeGreaterThan(10);
   });
 
   it("leaves to the schema the answers it refuses, so that their message says where they stray", () => {

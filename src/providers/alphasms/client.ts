@@ -4,7 +4,7 @@ import { ScaledDecimal } from "../../money/decimal.js";
 import { FailureCode, ProviderError, type ProviderFailure } from "../failure.js";
 import type { UpstreamObserver } from "../../observability/upstream-events.js";
 import { parseLosslessJson } from "../json-body.js";
-import { shaped } from "../kit/answer-shape.js";
+import { shapedQuickly } from "../kit/answer-shape.js";
 import { BatchProviderClient } from "../kit/batch-client.js";
 import { failuresByCause, type PartError } from "../kit/failure-groups.js";
 import { gatherParts } from "../kit/shared-reads.js";
@@ -20,7 +20,14 @@ import {
   isAuthErrorText,
 } from "./codes.js";
 import type { AlphaSmsProviderConfig } from "./config.js";
-import { balanceItemAnswer, balanceRequestBody, jsonApiAnswer, type BalanceItemAnswer } from "./wire.js";
+import {
+  balanceItemAnswer,
+  balanceRequestBody,
+  jsonApiAnswer,
+  quickBalanceItem,
+  quickJsonApiAnswer,
+  type BalanceItemAnswer,
+} from "./wire.js";
 import { settle, type Settled } from "../settled.js";
 
 /** What one balance item told about one account. */
@@ -139,7 +146,7 @@ export class AlphaSmsClient extends BatchProviderClient {
     }
 
     // `amount` is a JSON number: it must never pass through a binary float, so no JSON.parse here.
-    const envelope = shaped(jsonApiAnswer, parseLosslessJson(answer.body));
+    const envelope = shapedQuickly(jsonApiAnswer, quickJsonApiAnswer, parseLosslessJson(answer.body));
     if (!envelope.success) {
       const error = errorText(envelope.error);
       if (isAuthErrorText(envelope.error)) {
@@ -155,7 +162,9 @@ export class AlphaSmsClient extends BatchProviderClient {
           `the answer holds ${envelope.data.length} results for the ${count} requests sent`,
         );
       }
-      const items: BalanceItemAnswer[] = envelope.data.map((item, index) => shaped(balanceItemAnswer, item, { at: ["data", index] }));
+      const items: BalanceItemAnswer[] = envelope.data.map((item, index) =>
+        shapedQuickly(balanceItemAnswer, quickBalanceItem, item, { at: ["data", index] }),
+      );
       return items.map(readOf);
     }
     // Each position stands alone: a missing or stray result fails only the account at that position.
@@ -167,7 +176,7 @@ export class AlphaSmsClient extends BatchProviderClient {
         };
       }
       try {
-        return readOf(shaped(balanceItemAnswer, envelope.data[index], { at: ["data", index] }));
+        return readOf(shapedQuickly(balanceItemAnswer, quickBalanceItem, envelope.data[index], { at: ["data", index] }));
       } catch (error) {
         return { ok: false, error };
       }

@@ -1,9 +1,10 @@
 // Responsible for the AlphaSMS JSON API wire format: the request body, and answers as zod schemas over a losslessly parsed body.
 import { isLosslessNumber, type LosslessNumber } from "lossless-json";
 import { z } from "zod";
-import { currencyCode } from "../../config/provider-common.js";
+import { CURRENCY_CODE_FORM, currencyCode } from "../../config/provider-common.js";
 import type { ScaledDecimal } from "../../money/decimal.js";
-import { jsonNumberAmount } from "../answer-amounts.js";
+import { jsonNumberAmount, jsonNumberAmountOf } from "../answer-amounts.js";
+import { isPlainObject } from "../kit/answer-shape.js";
 import { AMOUNT_MAY_BE_DECIMAL_STRING, BALANCE_ITEM_TYPE, NEGATIVE_AMOUNT_ACCEPTED, SUCCESS_FLAG_MAY_BE_INTEGER } from "./codes.js";
 
 /* ------------------------------------------------------------------------------------------------
@@ -44,7 +45,8 @@ const integerFlag = z
 const successFlag = SUCCESS_FLAG_MAY_BE_INTEGER ? z.union([z.boolean(), integerFlag]) : z.boolean();
 
 /** The account's balance, every digit as sent (31.1683 stays 31.1683, never a binary float), within AMOUNT_BOUNDS. */
-const amountValue = jsonNumberAmount({ plainStrings: AMOUNT_MAY_BE_DECIMAL_STRING }).refine(
+const AMOUNT_FORMS = { plainStrings: AMOUNT_MAY_BE_DECIMAL_STRING };
+const amountValue = jsonNumberAmount(AMOUNT_FORMS).refine(
   (amount) => NEGATIVE_AMOUNT_ACCEPTED || !amount.isNegative(),
   "a balance cannot be negative",
 );
@@ -91,3 +93,29 @@ export const jsonApiAnswer: z.ZodType<JsonApiAnswer> = flagged(
   z.object({ data: z.array(z.unknown()) }).transform(({ data }) => ({ success: true as const, data })),
   failedShape,
 );
+
+/* ------------------------------------------------------------------------------------------------
+ * The usual answers read quickly: what the schemas above read from an answer they accept, written out (a property
+ * test holds them to the schemas); undefined for anything else, which the schemas then read and name
+ * ---------------------------------------------------------------------------------------------- */
+
+/** `successFlag` read as true. */
+function succeeded(flag: unknown): boolean {
+  return flag === true || (SUCCESS_FLAG_MAY_BE_INTEGER && isLosslessNumber(flag) && flag.value === "1");
+}
+
+/** What `jsonApiAnswer` reads from a successful envelope; undefined for anything else. */
+export function quickJsonApiAnswer(answer: unknown): JsonApiAnswer | undefined {
+  if (!isPlainObject(answer) || !succeeded(answer.success) || !Array.isArray(answer.data)) return undefined;
+  return { success: true, data: answer.data as unknown[] };
+}
+
+/** What `balanceItemAnswer` reads from a balance result; undefined for anything else (a refused item among them). */
+export function quickBalanceItem(item: unknown): BalanceItemAnswer | undefined {
+  if (!isPlainObject(item) || !succeeded(item.success) || !isPlainObject(item.data)) return undefined;
+  const amount = jsonNumberAmountOf(item.data.amount, AMOUNT_FORMS);
+  const currency = typeof item.data.currency === "string" ? item.data.currency.toUpperCase() : undefined;
+  if (amount === undefined || currency === undefined || !CURRENCY_CODE_FORM.test(currency)) return undefined;
+  if (!NEGATIVE_AMOUNT_ACCEPTED && amount.isNegative()) return undefined;
+  return { success: true, amount, currency };
+}

@@ -2,6 +2,11 @@
 import type { z } from "zod";
 import { FailureCode, ProviderError } from "../failure.js";
 
+/** An object as JSON writes one: not null, not an array. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 export interface ShapeContext {
   /** What is read, for the message; default "the answer". */
   what?: string;

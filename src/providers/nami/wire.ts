@@ -3,6 +3,7 @@ import { z } from "zod";
 import { isLosslessNumber } from "lossless-json";
 import { jsonNumberAmount, jsonNumberAmountOf } from "../answer-amounts.js";
 import { MAX_ANSWER_ITEMS, fewKeys } from "../answer-size.js";
+import { isPlainObject } from "../kit/answer-shape.js";
 import { jsonInteger } from "../json-body.js";
 import { AMOUNT_MAY_BE_DECIMAL_STRING, BROKER_ERROR_STATUS, OK_STATUS } from "./codes.js";
 
@@ -34,10 +35,6 @@ export const balanceOkAnswer = z.object({
 });
 export type BalanceOkAnswer = z.output<typeof balanceOkAnswer>;
 type BalanceEntry = BalanceOkAnswer["data"][string];
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** `jsonInteger`, written out: a JSON integer that is a safe one. */
 function integerOf(value: unknown): number | undefined {
