@@ -36,6 +36,13 @@ export function jsonNumberAmountOf(value: unknown, options: { plainStrings: bool
   return amount instanceof ScaledDecimal ? amount : undefined;
 }
 
+/** What `plainAmount` reads from `value`, or undefined where it would not (for a protocol's quick reading). */
+export function plainAmountOf(value: unknown): ScaledDecimal | undefined {
+  if (typeof value !== "string") return undefined;
+  const amount = amountOf(value, "plain", 0);
+  return amount instanceof ScaledDecimal ? amount : undefined;
+}
+
 /** A JSON number of a losslessly parsed body, or (where the protocol allows it) a string. */
 function numberOrString(strings: boolean, expected: string) {
   return z.custom<LosslessNumber | string>((value) => isLosslessNumber(value) || (strings && typeof value === "string"), expected);

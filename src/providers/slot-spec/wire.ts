@@ -1,8 +1,9 @@
 // Responsible for the SLOT_SPEC wire format: request bodies and answers as zod schemas, amounts as exact decimals.
 import { z } from "zod";
 import { ScaledDecimal, isPlainDecimal } from "../../money/decimal.js";
-import { plainAmount } from "../answer-amounts.js";
-import { fewKeys } from "../answer-size.js";
+import { plainAmount, plainAmountOf } from "../answer-amounts.js";
+import { MAX_ANSWER_ITEMS, fewKeys } from "../answer-size.js";
+import { isPlainObject } from "../kit/answer-shape.js";
 import { jsonInteger, jsonNumberText } from "../json-body.js";
 import { CURRENCY_FORM, FAILED_ANSWER_MAY_OMIT_UUID, ID_MAX_LENGTH, ID_MIN_LENGTH, UUID_FORM, UUID_LENGTH } from "./codes.js";
 
@@ -87,4 +88,41 @@ export interface FailedBody {
   uuid?: string;
   code: number;
   reason: string;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * The OK answers of balance reads, read quickly: what the schemas above read from an OK answer they accept, written
+ * out (a property test holds them to the schemas); undefined for anything else, which the schemas then read and name
+ * ---------------------------------------------------------------------------------------------- */
+
+type BalanceAnswer = z.output<typeof balanceAnswer>;
+type InfoAnswer = z.output<typeof infoAnswer>;
+
+/** `balanceText`, written out: a plain decimal string that is not negative. */
+function balanceOf(value: unknown): ScaledDecimal | undefined {
+  const amount = plainAmountOf(value);
+  return amount === undefined || amount.isNegative() ? undefined : amount;
+}
+
+/** What `balanceAnswer` reads from an OK answer. */
+export function quickBalanceAnswer(answer: unknown): BalanceAnswer | undefined {
+  if (!isPlainObject(answer) || answer.status !== "OK" || typeof answer.uuid !== "string") return undefined;
+  const balance = balanceOf(answer.balance);
+  return balance === undefined ? undefined : { status: "OK", uuid: answer.uuid, balance };
+}
+
+/** What `infoAnswer` reads from an OK answer. */
+export function quickInfoAnswer(answer: unknown): InfoAnswer | undefined {
+  if (!isPlainObject(answer) || answer.status !== "OK" || typeof answer.uuid !== "string" || !isPlainObject(answer.wallet)) {
+    return undefined;
+  }
+  const currencies = Object.keys(answer.wallet);
+  if (currencies.length > MAX_ANSWER_ITEMS) return undefined;
+  const wallet: Record<string, ScaledDecimal> = {};
+  for (const currency of currencies) {
+    const balance = balanceOf(answer.wallet[currency]);
+    if (currency === "" || balance === undefined) return undefined;
+    wallet[currency] = balance;
+  }
+  return { status: "OK", uuid: answer.uuid, wallet };
 }
