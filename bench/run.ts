@@ -6,7 +6,14 @@ import { endToEnd, endToEndCpuRatio } from "./figures/end-to-end.js";
 import { fanoutLatency, startFanoutFloor, type FanoutFloor } from "./figures/fanout-latency.js";
 import { layerOverhead } from "./figures/layer-overhead.js";
 import { memory } from "./figures/memory.js";
-import { providerCpu, startClientFloor, type ClientFloor, type SubgraphsByProtocol } from "./figures/provider-cpu.js";
+import {
+  providerCpu,
+  startClientFloor,
+  startClientsAlone,
+  type ClientFloor,
+  type ClientsAlone,
+  type SubgraphsByProtocol,
+} from "./figures/provider-cpu.js";
 import { peerServers, startPeerServers, type PeerServer } from "./figures/peer-servers.js";
 import { polling } from "./figures/polling.js";
 import { closeAll, refunds, startRefundSubgraphs } from "./figures/refunds.js";
@@ -154,10 +161,11 @@ try {
     // The subgraph with every provider from memory comes first, alone: unless an earlier figure's did, it reads the
     // simulators once, and the protocols' subgraphs from memory replay their part of what it read.
     const allFromMemory = await rig.subgraph({ providersFrom: "memory", server: "apollo-express" });
-    let started: [ClientFloor, Subgraph, ...Subgraph[]];
+    let started: [ClientFloor, ClientsAlone, Subgraph, ...Subgraph[]];
     try {
-      started = await startTogether<[ClientFloor, Subgraph, ...Subgraph[]]>([
+      started = await startTogether<[ClientFloor, ClientsAlone, Subgraph, ...Subgraph[]]>([
         startClientFloor(rig),
+        startClientsAlone(rig),
         rig.subgraph({ providersFrom: "http", server: "apollo-express" }),
         ...protocols.flatMap((protocol) => [
           rig.subgraph({ providersFrom: "http", server: "apollo-express", protocol }),
@@ -168,7 +176,7 @@ try {
       await allFromMemory.stop();
       throw error;
     }
-    const [clientFloor, allOverHttp, ...byProtocol] = started;
+    const [clientFloor, clientsAlone, allOverHttp, ...byProtocol] = started;
     try {
       log("provider_cpu");
       const subgraphs: SubgraphsByProtocol = new Map([
@@ -177,9 +185,15 @@ try {
         ),
         [null, { overHttp: allOverHttp, fromMemory: allFromMemory }],
       ]);
-      figures.push(...(await providerCpu(rig, subgraphs, clientFloor)));
+      figures.push(...(await providerCpu(rig, subgraphs, clientFloor, clientsAlone)));
     } finally {
-      await Promise.all([clientFloor.stop(), allOverHttp.stop(), allFromMemory.stop(), ...byProtocol.map((subgraph) => subgraph.stop())]);
+      await Promise.all([
+        clientFloor.stop(),
+        clientsAlone.stop(),
+        allOverHttp.stop(),
+        allFromMemory.stop(),
+        ...byProtocol.map((subgraph) => subgraph.stop()),
+      ]);
     }
   }
 } finally {

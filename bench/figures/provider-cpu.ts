@@ -5,10 +5,12 @@ import { measureThroughput, type Throughput } from "../lib/measure.js";
 import { figure, type FigureRecord } from "../lib/report.js";
 import { walletsByEntities } from "../operations.js";
 import type { ClientFloorMethods, ClientFloorOptions, FloorResult } from "../processes/client-floor.js";
+import type { ClientsAloneMethods, ClientsAloneOptions } from "../processes/clients-alone.js";
 import type { Rig, Subgraph } from "../rig.js";
 import { LAYER_WALLETS } from "./layer-overhead.js";
 
 export type ClientFloor = BenchProcess<ClientFloorMethods, object>;
+export type ClientsAlone = BenchProcess<ClientsAloneMethods, object>;
 
 /** The clients' CPU per call in the subgraph over the floor's: at most this, per protocol and for the whole query. */
 const BUDGET = 1.5;
@@ -21,6 +23,16 @@ export function startClientFloor(rig: Rig): Promise<ClientFloor> {
     "client-floor",
     { providers, links, walletIds: rig.walletIds.slice(0, LAYER_WALLETS) } satisfies ClientFloorOptions,
     "client floor",
+  );
+}
+
+/** The product's clients driven alone (no GraphQL, HTTP server or auth), on a store of their own with the same links. */
+export function startClientsAlone(rig: Rig): Promise<ClientsAlone> {
+  const { providers, links } = rig.simulators;
+  return BenchProcess.start<ClientsAloneMethods, object>(
+    "clients-alone",
+    { providers, links, walletIds: rig.walletIds.slice(0, LAYER_WALLETS) } satisfies ClientsAloneOptions,
+    "clients alone",
   );
 }
 
@@ -49,7 +61,12 @@ async function quiet(rig: Rig): Promise<void> {
 const cpuMsPerRequest = (runs: readonly Throughput[]) =>
   runs.reduce((sum, run) => sum + run.cpuMsPerRequest * run.requests, 0) / runs.reduce((sum, run) => sum + run.requests, 0);
 
-export async function providerCpu(rig: Rig, subgraphs: SubgraphsByProtocol, floor: ClientFloor): Promise<FigureRecord[]> {
+export async function providerCpu(
+  rig: Rig,
+  subgraphs: SubgraphsByProtocol,
+  floor: ClientFloor,
+  clientsAlone: ClientsAlone,
+): Promise<FigureRecord[]> {
   const operation = walletsByEntities(rig.walletIds.slice(0, LAYER_WALLETS));
   const figures: FigureRecord[] = [];
   const { warmupSeconds, providerCpuRounds } = rig.durations;
@@ -70,20 +87,28 @@ export async function providerCpu(rig: Rig, subgraphs: SubgraphsByProtocol, floo
     if (!isDeepStrictEqual(overHttpAnswer.data, fromMemoryAnswer.data)) {
       throw new Error(`subgraph from memory (${name}) answers differently from the one over HTTP: ${fromMemoryAnswer.text.slice(0, 500)}`);
     }
+    // The clients alone make the same calls as the subgraph: counted at the simulators, as the subgraph's were.
+    await quiet(rig);
+    await clientsAlone.call("pass", protocol);
+    const aloneCalls = total(await rig.simulators.calls());
+    if (aloneCalls !== calls) throw new Error(`clients alone: ${aloneCalls} calls a pass, the subgraph made ${calls} (${name})`);
     const floorRun = { protocol, lanes: LANES };
     await measureThroughput(rig.load, overHttp, httpTarget, { connections: LANES, seconds: warmupSeconds });
     await measureThroughput(rig.load, fromMemory, memoryTarget, { connections: LANES, seconds: warmupSeconds });
     await floor.call("run", { ...floorRun, seconds: warmupSeconds });
+    await clientsAlone.call("run", { ...floorRun, seconds: warmupSeconds });
     // Alternated, so that the machine's drift falls on all three.
     const http: Throughput[] = [];
     const memory: Throughput[] = [];
     const floors: FloorResult[] = [];
+    const alone: { passes: number; cpuMs: number }[] = [];
     for (let round = 0; round < providerCpuRounds; round++) {
       const profile = (side: string) => (round === 0 ? rig.profile(`provider_cpu-${name}-${side}`) : undefined);
       const run = { connections: LANES, seconds: throughputSeconds };
       http.push(await measureThroughput(rig.load, overHttp, httpTarget, { ...run, profile: profile("http") }));
       memory.push(await measureThroughput(rig.load, fromMemory, memoryTarget, { ...run, profile: profile("memory") }));
       floors.push(await floor.call("run", { ...floorRun, seconds: throughputSeconds }));
+      alone.push(await clientsAlone.call("run", { ...floorRun, seconds: throughputSeconds }));
     }
     const floorPass = floors[0]!.callsPerPass;
     if (floorPass !== calls) throw new Error(`client floor: ${floorPass} calls a pass, the subgraph made ${calls} (${name})`);
@@ -92,6 +117,8 @@ export async function providerCpu(rig: Rig, subgraphs: SubgraphsByProtocol, floo
     const wholePerCall = (httpMs / calls) * 1000;
     const clientsPerCall = ((httpMs - layerMs) / calls) * 1000;
     const floorPerCall = (floors.reduce((sum, run) => sum + run.cpuMs, 0) / floors.reduce((sum, run) => sum + run.calls, 0)) * 1000;
+    const alonePerCall =
+      (alone.reduce((sum, run) => sum + run.cpuMs, 0) / (alone.reduce((sum, run) => sum + run.passes, 0) * calls)) * 1000;
     const rate = http.reduce((sum, run) => sum + run.requests, 0) / http.reduce((sum, run) => sum + run.seconds, 0);
     figures.push(
       figure(
@@ -103,6 +130,14 @@ export async function providerCpu(rig: Rig, subgraphs: SubgraphsByProtocol, floo
           `(${(wholePerCall / floorPerCall).toFixed(2)}x floor; ${httpMs.toFixed(1)} ms a request, ${rate.toFixed(2)}/s), ` +
           `GraphQL layer ${layerMs.toFixed(1)} ms a request (from memory), clients ${clientsPerCall.toFixed(0)} µs a call net, ` +
           `bare client ${floorPerCall.toFixed(0)} µs`,
+      ),
+      figure(
+        `provider_cpu.${name}_clients_alone`,
+        alonePerCall / floorPerCall,
+        "x floor",
+        null,
+        `the product's clients driven alone in a process of their own (no GraphQL, HTTP server or auth; the same calls, ` +
+          `counted): ${alonePerCall.toFixed(0)} µs a call against the bare client's ${floorPerCall.toFixed(0)} µs`,
       ),
     );
   }
