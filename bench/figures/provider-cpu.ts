@@ -17,23 +17,19 @@ const BUDGET = 1.5;
 /** Requests (passes of the query's calls) at once: as the end-to-end figure loads the subgraph. */
 const LANES = 2;
 
-export function startClientFloor(rig: Rig): Promise<ClientFloor> {
+/** The query's providers, their links and wallets: what both the floor and the clients alone are started with. */
+function callersOptions(rig: Rig): ClientFloorOptions & ClientsAloneOptions {
   const { providers, links } = rig.simulators;
-  return BenchProcess.start<ClientFloorMethods, object>(
-    "client-floor",
-    { providers, links, walletIds: rig.walletIds.slice(0, LAYER_WALLETS) } satisfies ClientFloorOptions,
-    "client floor",
-  );
+  return { providers, links, walletIds: rig.walletIds.slice(0, LAYER_WALLETS) };
+}
+
+export function startClientFloor(rig: Rig): Promise<ClientFloor> {
+  return BenchProcess.start<ClientFloorMethods, object>("client-floor", callersOptions(rig), "client floor");
 }
 
 /** The product's clients driven alone (no GraphQL, HTTP server or auth), on a store of their own with the same links. */
 export function startClientsAlone(rig: Rig): Promise<ClientsAlone> {
-  const { providers, links } = rig.simulators;
-  return BenchProcess.start<ClientsAloneMethods, object>(
-    "clients-alone",
-    { providers, links, walletIds: rig.walletIds.slice(0, LAYER_WALLETS) } satisfies ClientsAloneOptions,
-    "clients alone",
-  );
+  return BenchProcess.start<ClientsAloneMethods, object>("clients-alone", callersOptions(rig), "clients alone");
 }
 
 /**

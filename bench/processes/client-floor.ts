@@ -2,6 +2,7 @@
 import type { ProviderConfig } from "../../src/config/providers-file.js";
 import type { DemoLink } from "../../src/sandbox/demo-providers.js";
 import { benchOptions, failStart, serveMethods } from "../lib/ipc.js";
+import { timedPasses } from "../lib/passes.js";
 import { callsOf, closePools, type Call } from "../lib/protocol-calls.js";
 
 export interface ClientFloorOptions {
@@ -41,19 +42,8 @@ function start(options: ClientFloorOptions) {
   const run = async ({ protocol, seconds, lanes }: FloorRun): Promise<FloorResult> => {
     const calls = callsFor.get(protocol);
     if (!calls) throw new Error(`client floor: no provider speaks "${protocol}"`);
-    let passes = 0;
-    const before = process.cpuUsage();
-    const until = performance.now() + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: lanes }, async () => {
-        while (performance.now() < until) {
-          await Promise.all(calls.map((call) => call()));
-          passes++;
-        }
-      }),
-    );
-    const cpu = process.cpuUsage(before);
-    return { calls: passes * calls.length, passes, cpuMs: (cpu.user + cpu.system) / 1000, callsPerPass: calls.length };
+    const { passes, cpuMs } = await timedPasses(seconds, lanes, () => Promise.all(calls.map((call) => call())));
+    return { calls: passes * calls.length, passes, cpuMs, callsPerPass: calls.length };
   };
   serveMethods({}, { run } satisfies ClientFloorMethods, closePools);
 }

@@ -8,6 +8,7 @@ import { createLogger } from "../../src/observability/logger.js";
 import type { DemoLink } from "../../src/sandbox/demo-providers.js";
 import { createServices } from "../../src/services.js";
 import { benchOptions, failStart, serveMethods } from "../lib/ipc.js";
+import { timedPasses } from "../lib/passes.js";
 import type { FloorResult, FloorRun } from "./client-floor.js";
 
 export interface ClientsAloneOptions {
@@ -44,21 +45,7 @@ async function start(options: ClientsAloneOptions) {
     const failure = results.flat().find((result) => result.failures.length > 0)?.failures[0];
     if (failure) throw new Error(`clients alone: a read failed: ${JSON.stringify(failure)}`);
   };
-  const run = async ({ protocol, seconds, lanes }: FloorRun) => {
-    let passes = 0;
-    const before = process.cpuUsage();
-    const until = performance.now() + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: lanes }, async () => {
-        while (performance.now() < until) {
-          await pass(protocol);
-          passes++;
-        }
-      }),
-    );
-    const cpu = process.cpuUsage(before);
-    return { passes, cpuMs: (cpu.user + cpu.system) / 1000 };
-  };
+  const run = ({ protocol, seconds, lanes }: FloorRun) => timedPasses(seconds, lanes, () => pass(protocol));
   serveMethods({}, { run, pass } satisfies ClientsAloneMethods, async () => {
     await services.close();
     rmSync(dir, { recursive: true, force: true });
