@@ -2,6 +2,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { BenchProcess } from "../lib/ipc.js";
 import { measureThroughput, type Throughput } from "../lib/measure.js";
+import type { TimedPasses } from "../lib/passes.js";
 import { figure, type FigureRecord } from "../lib/report.js";
 import { walletsByEntities } from "../operations.js";
 import type { ClientFloorMethods, ClientFloorOptions, FloorResult } from "../processes/client-floor.js";
@@ -97,7 +98,7 @@ export async function providerCpu(
     const http: Throughput[] = [];
     const memory: Throughput[] = [];
     const floors: FloorResult[] = [];
-    const alone: { passes: number; cpuMs: number }[] = [];
+    const alone: TimedPasses[] = [];
     for (let round = 0; round < providerCpuRounds; round++) {
       const profile = (side: string) => (round === 0 ? rig.profile(`provider_cpu-${name}-${side}`) : undefined);
       const run = { connections: LANES, seconds: throughputSeconds };

@@ -8,8 +8,8 @@ import { createLogger } from "../../src/observability/logger.js";
 import type { DemoLink } from "../../src/sandbox/demo-providers.js";
 import { createServices } from "../../src/services.js";
 import { benchOptions, failStart, serveMethods } from "../lib/ipc.js";
-import { timedPasses } from "../lib/passes.js";
-import type { FloorResult, FloorRun } from "./client-floor.js";
+import { timedPasses, type TimedPasses } from "../lib/passes.js";
+import type { FloorRun } from "./client-floor.js";
 
 export interface ClientsAloneOptions {
   providers: ProviderConfig[];
@@ -20,7 +20,7 @@ export interface ClientsAloneOptions {
 
 export type ClientsAloneMethods = {
   /** Passes of the query's balance reads, as the floor's `run` (its `callsPerPass` is the caller's to count). */
-  run(run: FloorRun): Promise<Omit<FloorResult, "calls" | "callsPerPass">>;
+  run(run: FloorRun): Promise<TimedPasses>;
   /** One pass, so that the caller can count its calls at the simulators. */
   pass(protocol: string | null): Promise<void>;
 };

@@ -22,13 +22,13 @@ export function isPlainDecimal(text: string): boolean {
   return PLAIN_DECIMAL.test(text);
 }
 
+/** Zeros by scale, made on first use: providers answer zero more than any other amount. */
+const SHARED_ZEROS: (ScaledDecimal | undefined)[] = new Array<ScaledDecimal | undefined>(19);
+
 /**
  * An exact decimal together with the number of decimals it is written with, so that "500.00"
  * and "100.0" leave the service as they arrived (decimal.js alone would print "500" and "100").
  */
-/** Zeros by scale, made on first use: providers answer zero more than any other amount. */
-const SHARED_ZEROS: (ScaledDecimal | undefined)[] = new Array<ScaledDecimal | undefined>(19);
-
 export class ScaledDecimal {
   /** The plain-notation text, made once: amounts are printed on every answer that shows them. */
   private text: string | undefined;

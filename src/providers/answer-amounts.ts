@@ -15,9 +15,13 @@ function amountOf(text: string, form: AmountForm, minorScale: number): ScaledDec
   return form === "plain" ? ScaledDecimal.parse(text) : ScaledDecimal.fromJsonNumberText(text);
 }
 
-/** As `amountOf`, inside a zod schema: what is wrong becomes the schema's issue. */
-function read(text: string, form: AmountForm, context: z.RefinementCtx, minorScale = 0): ScaledDecimal {
-  const amount = amountOf(text, form, minorScale);
+/** A JSON number read from its digits; a string (where the protocol allows one) in plain notation. */
+function jsonAmountOf(value: LosslessNumber | string): ScaledDecimal | { problem: string } {
+  return typeof value === "string" ? amountOf(value, "plain", 0) : amountOf(value.value, "json-number", 0);
+}
+
+/** An amount inside a zod schema: what is wrong with it becomes the schema's issue. */
+function issueUnless(amount: ScaledDecimal | { problem: string }, context: z.RefinementCtx): ScaledDecimal {
   if (amount instanceof ScaledDecimal) return amount;
   context.addIssue({ code: "custom", message: `the amount ${amount.problem}` });
   return z.NEVER;
@@ -28,11 +32,8 @@ function read(text: string, form: AmountForm, context: z.RefinementCtx, minorSca
  * reading of its usual answer, which leaves whatever it does not recognise to the schema and its message.
  */
 export function jsonNumberAmountOf(value: unknown, options: { plainStrings: boolean }): ScaledDecimal | undefined {
-  const amount = isLosslessNumber(value)
-    ? amountOf(value.value, "json-number", 0)
-    : options.plainStrings && typeof value === "string"
-      ? amountOf(value, "plain", 0)
-      : undefined;
+  if (!isLosslessNumber(value) && !(options.plainStrings && typeof value === "string")) return undefined;
+  const amount = jsonAmountOf(value);
   return amount instanceof ScaledDecimal ? amount : undefined;
 }
 
@@ -49,7 +50,7 @@ function numberOrString(strings: boolean, expected: string) {
 }
 
 /** A decimal string in plain notation ("100.0"), scale kept. */
-export const plainAmount = z.string().transform((text, context) => read(text, "plain", context));
+export const plainAmount = z.string().transform((text, context) => issueUnless(amountOf(text, "plain", 0), context));
 
 /**
  * In a schema over a losslessly parsed body: a JSON number ("31.1683", "1e-8") read from its digits;
@@ -59,7 +60,7 @@ export function jsonNumberAmount(options: { plainStrings: boolean }) {
   return numberOrString(
     options.plainStrings,
     options.plainStrings ? "expected a JSON number or a decimal string" : "expected a JSON number",
-  ).transform((value, context) => (typeof value === "string" ? read(value, "plain", context) : read(value.value, "json-number", context)));
+  ).transform((value, context) => issueUnless(jsonAmountOf(value), context));
 }
 
 /** An integer count of minor units (a JSON integer; with `digitStrings`, a string of digits too) as an amount with `scale` decimals. */
@@ -67,5 +68,5 @@ export function minorUnitsAmount(scale: number, options: { digitStrings: boolean
   return numberOrString(
     options.digitStrings,
     options.digitStrings ? "expected a JSON integer or a string of digits" : "expected a JSON integer",
-  ).transform((value, context) => read(typeof value === "string" ? value : value.value, "minor-units", context, scale));
+  ).transform((value, context) => issueUnless(amountOf(typeof value === "string" ? value : value.value, "minor-units", scale), context));
 }

@@ -74,6 +74,13 @@ export const jsonNumberText = z
   .custom<LosslessNumber>((raw) => isLosslessNumber(raw), "expected a JSON number")
   .transform((number) => number.value);
 
+/** What `jsonInteger` reads from `value`, or undefined where it would not (for a protocol's quick reading). */
+export function jsonIntegerOf(value: unknown): number | undefined {
+  if (!isLosslessNumber(value) || !/^-?\d+$/.test(value.value)) return undefined;
+  const integer = Number(value.value);
+  return Number.isSafeInteger(integer) ? integer : undefined;
+}
+
 /** In a zod schema over a losslessly parsed body: a JSON number that must be a safe integer (an id, a code). */
 export const jsonInteger = z
   .custom<LosslessNumber>((raw) => isLosslessNumber(raw) && /^-?\d+$/.test(raw.value), "expected an integer")

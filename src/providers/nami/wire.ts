@@ -1,10 +1,9 @@
 // Responsible for the Nami Exchange wire format: answers as zod schemas over losslessly parsed JSON, and the answer text the simulator writes, amounts exact both ways.
 import { z } from "zod";
-import { isLosslessNumber } from "lossless-json";
 import { jsonNumberAmount, jsonNumberAmountOf } from "../answer-amounts.js";
 import { MAX_ANSWER_ITEMS, fewKeys } from "../answer-size.js";
 import { isPlainObject } from "../kit/answer-shape.js";
-import { jsonInteger } from "../json-body.js";
+import { jsonInteger, jsonIntegerOf } from "../json-body.js";
 import { AMOUNT_MAY_BE_DECIMAL_STRING, BROKER_ERROR_STATUS, OK_STATUS } from "./codes.js";
 
 /* ------------------------------------------------------------------------------------------------
@@ -36,13 +35,6 @@ export const balanceOkAnswer = z.object({
 export type BalanceOkAnswer = z.output<typeof balanceOkAnswer>;
 type BalanceEntry = BalanceOkAnswer["data"][string];
 
-/** `jsonInteger`, written out: a JSON integer that is a safe one. */
-function integerOf(value: unknown): number | undefined {
-  if (!isLosslessNumber(value) || !/^-?\d+$/.test(value.value)) return undefined;
-  const integer = Number(value.value);
-  return Number.isSafeInteger(integer) ? integer : undefined;
-}
-
 /**
  * What `balanceOkAnswer` reads from an answer it accepts, read without zod; undefined for anything else (the schema
  * then says what is wrong). The answer every balance read gets: this is most of the CPU the client spends on it.
@@ -57,7 +49,7 @@ export function quickBalanceOk(answer: unknown): BalanceOkAnswer | undefined {
     if (!ASSET_ID_FORM.test(assetId) || !isPlainObject(entry)) return undefined;
     const value = jsonNumberAmountOf(entry.value, AMOUNT_FORMS);
     const locked = jsonNumberAmountOf(entry.locked_value, AMOUNT_FORMS);
-    const type = integerOf(entry.type);
+    const type = jsonIntegerOf(entry.type);
     if (value === undefined || locked === undefined || type === undefined) return undefined;
     if (value.isNegative() || locked.isNegative() || locked.compare(value) > 0) return undefined;
     data[assetId] = { value, locked_value: locked, type };
