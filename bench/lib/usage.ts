@@ -22,11 +22,20 @@ export function processUsage(): ProcessUsage {
   };
 }
 
-/** Usage after two full garbage collections: what the process holds, not what it has yet to free. */
-export async function settledUsage(): Promise<ProcessUsage> {
+/**
+ * Usage after full garbage collections, read twice:
+ * - `held`: after two ordinary full GCs, what the process holds, V8's reserve for new allocations included (its
+ *   young generation, grown to the allocation rate, and the heap pages it pools for reuse rather than unmapping);
+ * - `retained`: after a last-resort GC as well, which has V8 give back that reserve, as it does under memory
+ *   pressure: what the process cannot do without.
+ */
+export async function settledUsage(): Promise<{ held: ProcessUsage; retained: ProcessUsage }> {
   for (let i = 0; i < 2; i++) {
     globalThis.gc?.();
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return processUsage();
+  const held = processUsage();
+  globalThis.gc?.({ type: "major", execution: "sync", flavor: "last-resort" });
+  await new Promise((resolve) => setImmediate(resolve));
+  return { held, retained: processUsage() };
 }

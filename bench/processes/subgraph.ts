@@ -32,7 +32,7 @@ export interface SubgraphReady {
 
 export type SubgraphMethods = ProfilingMethods & {
   usage(): ProcessUsage;
-  settledUsage(): Promise<ProcessUsage>;
+  settledUsage(): ReturnType<typeof settledUsage>;
   /** What the providers from memory answer (empty over HTTP). */
   recording(): Recording;
 };
