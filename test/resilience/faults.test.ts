@@ -304,6 +304,26 @@ describe("what the policy tells its observer, and its bulkhead", () => {
     }
   });
 
+  it("ends the calls waiting for a connection behind a provider that hangs within their budget, as TIMEOUT", async () => {
+    const budgetMs = 300;
+    const client = kyrenClient({ maxConnections: 1, maxQueued: 20, timeoutMs: budgetMs, retries: 0 });
+    try {
+      await demo.simulators.kyren.setFault("hang");
+      const started = performance.now();
+      const results = await client.loadBalances([
+        { walletId: "tester", currency: null },
+        { walletId: "second", currency: null },
+        { walletId: "third", currency: null },
+      ]);
+      const elapsedMs = performance.now() - started;
+      // One call holds the only connection until its budget ends; the others wait in the queue and end with it.
+      expect(results.map((result) => result.failures.map((failure) => failure.code))).toEqual([["TIMEOUT"], ["TIMEOUT"], ["TIMEOUT"]]);
+      expect(elapsedMs, "every queued call ended within its own budget").toBeLessThan(budgetMs + MARGIN_MS);
+    } finally {
+      await client.close();
+    }
+  });
+
   it("caps concurrent calls at maxConnections with a bounded queue: beyond it, a call is refused without a request", async () => {
     const client = kyrenClient({ maxConnections: 1, maxQueued: 1, timeoutMs: 2_000 });
     try {
