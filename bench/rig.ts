@@ -40,7 +40,7 @@ export const FULL: Durations = {
   peerRounds: 1,
   latencySeconds: 8,
   endToEndSeconds: 8,
-  providerCpuRounds: 4,
+  providerCpuRounds: 12,
   memoryRequests: { first: 10_000, total: 100_000 },
   refunds: 2_000,
   pollingSeconds: 10,
