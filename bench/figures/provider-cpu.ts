@@ -128,11 +128,9 @@ export async function providerCpu(
     // The figure is the median of the rounds' own ratios, each from three measurements a few seconds apart: the net is a
     // difference of two CPU figures, so a slow spell of this shared machine during one side of one round moves a pooled
     // ratio by a fifth or more, where it moves one round's ratio only.
-    const roundRatios = http.map((run, i) => {
-      const net = ((run.cpuMsPerRequest - memory[i]!.cpuMsPerRequest) / calls) * 1000;
-      return net / ((floors[i]!.cpuMs / floors[i]!.calls) * 1000);
-    });
-    const aloneRatios = alone.map((run, i) => ((run.cpuMs / (run.passes * calls)) * 1000) / ((floors[i]!.cpuMs / floors[i]!.calls) * 1000));
+    const floorPerCallIn = (round: number) => (floors[round]!.cpuMs / floors[round]!.calls) * 1000;
+    const roundRatios = http.map((run, i) => (((run.cpuMsPerRequest - memory[i]!.cpuMsPerRequest) / calls) * 1000) / floorPerCallIn(i));
+    const aloneRatios = alone.map((run, i) => ((run.cpuMs / (run.passes * calls)) * 1000) / floorPerCallIn(i));
     const rounds = (ratios: readonly number[]) => ratios.map((ratio) => ratio.toFixed(2)).join(", ");
     const rate = http.reduce((sum, run) => sum + run.requests, 0) / http.reduce((sum, run) => sum + run.seconds, 0);
     figures.push(
